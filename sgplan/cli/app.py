@@ -1,0 +1,71 @@
+"""The typer app every command registers on, and what all commands share."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..model.issues import InputError, StackInvalid
+
+app = typer.Typer(
+    name="sgplan",
+    help="Alibaba Cloud ECS security groups as typed Python stacks: validate, plan, check.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def out() -> Console:
+    """Console for results (stdout); plain when not a terminal so output pipes cleanly."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    err().print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+def report_invalid(exc: StackInvalid) -> NoReturn:
+    console = err()
+    name = exc.stack or "(unnamed)"
+    noun = "problem" if len(exc.issues) == 1 else "problems"
+    console.print(f"[bold red]error:[/] stack {name} has {len(exc.issues)} {noun}:", markup=True)
+    for issue in exc.issues:
+        console.print(f"  - {issue}", markup=False)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def user_errors(fn: F) -> F:
+    """Turn a user's own mistakes into a clear message and exit code 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StackInvalid as exc:
+            report_invalid(exc)
+        except InputError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(EXIT_OK) from None
+
+    return wrapper  # type: ignore[return-value]

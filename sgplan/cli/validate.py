@@ -1,0 +1,76 @@
+"""``sgplan validate`` and ``sgplan schema``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..load import load_stack
+from ..model.stack import Stack
+from ..model.validate import group_quota, prefix_list_index
+from .app import app, out, user_errors
+
+StackOpt = Annotated[
+    str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
+]
+
+
+def summary_table(stack: Stack) -> Table:
+    lists = prefix_list_index(stack.prefix_lists)
+    table = Table(title=f"stack {stack.name} ({stack.region})", title_justify="left")
+    for col in ("group", "type", "network", "ingress", "egress", "quota used"):
+        table.add_column(
+            col, justify="right" if col in ("ingress", "egress", "quota used") else "left"
+        )
+    for g in stack.groups:
+        ing = sum(1 for r in g.rules if r.direction == "ingress")
+        table.add_row(
+            g.name,
+            g.type,
+            g.vpc_id or g.network,
+            str(ing),
+            str(len(g.rules) - ing),
+            f"{group_quota(g, lists)}/200",
+        )
+    return table
+
+
+@app.command()
+@user_errors
+def validate(
+    stack: StackOpt,
+    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """Validate a stack against every rule and limit; print a summary (exit 1 on problems)."""
+    st = load_stack(stack)
+    if output == "json":
+        out().print_json(
+            json.dumps(
+                {
+                    "stack": st.name,
+                    "valid": True,
+                    "groups": len(st.groups),
+                    "rules": st.rule_count,
+                    "prefix_lists": len(st.prefix_lists),
+                    "members": len(st.members),
+                }
+            )
+        )
+        return
+    console = out()
+    console.print(summary_table(st))
+    console.print(
+        f"stack {st.name} is valid: {len(st.groups)} groups, {st.rule_count} rules, "
+        f"{len(st.prefix_lists)} prefix lists, {len(st.members)} NICs."
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a stack file (JSON or YAML)."""
+    from ..model.spec import stack_schema
+
+    typer.echo(json.dumps(stack_schema(), indent=2))

@@ -1,0 +1,1 @@
+"""Readers and writers of every current-state format (snapshot, API JSON, exports...)."""

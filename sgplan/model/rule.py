@@ -1,0 +1,362 @@
+"""One security group rule in canonical form, and its identity.
+
+Identity is everything but the description (and the waivers and live rule ID, which are
+bookkeeping): two rules with equal identity are the same cloud rule. The description is the
+only attribute updated in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .base import Model
+from .limits import PRIORITY_MAX, PRIORITY_MIN, RULE_DESCRIPTION_MAX, RULE_DESCRIPTION_MIN
+from .peers import Peer, parse_cidr_text, parse_peer
+from .ports import NO_PORTS, PortRange, parse_port_range
+
+Direction = Literal["ingress", "egress"]
+Policy = Literal["accept", "drop"]
+Protocol = Literal["tcp", "udp", "icmp", "icmpv6", "gre", "all"]
+NicType = Literal["intranet", "internet"]
+
+DIRECTIONS: tuple[str, ...] = ("ingress", "egress")
+POLICIES: tuple[str, ...] = ("accept", "drop")
+PROTOCOLS: tuple[str, ...] = ("tcp", "udp", "icmp", "icmpv6", "gre", "all")
+PORT_PROTOCOLS = frozenset({"tcp", "udp"})
+NIC_TYPES: tuple[str, ...] = ("intranet", "internet")
+
+
+def _peer_validator(value: Any) -> Peer:
+    try:
+        return parse_peer(value)
+    except ValueError as exc:
+        raise PydanticCustomError("peer", str(exc)) from None
+
+
+def _ports_validator(value: Any) -> PortRange:
+    try:
+        return parse_port_range(value)
+    except ValueError as exc:
+        raise PydanticCustomError("ports", str(exc)) from None
+
+
+PeerField = Annotated[
+    Peer,
+    PlainValidator(_peer_validator),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "description": "canonical peer text"}),
+]
+PortField = Annotated[
+    PortRange,
+    PlainValidator(_ports_validator),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^(-1/-1|\d+/\d+)$"}),
+]
+
+
+class Waiver(Model):
+    """An accepted risk: the named check does not count for this rule until ``expires``."""
+
+    check: str = Field(min_length=1)
+    reason: str = Field(min_length=3)
+    expires: date
+
+    def active(self, today: date) -> bool:
+        return today <= self.expires
+
+
+RuleKey = tuple[str, str, str, int, str, PortRange, PortRange | None, Peer, str | None]
+
+
+class Rule(Model):
+    direction: Direction
+    protocol: Protocol
+    peer: PeerField
+    ports: PortField = NO_PORTS
+    policy: Policy = "accept"
+    priority: int = 1
+    nic_type: NicType = "intranet"
+    source_ports: PortField | None = None
+    local_cidr: str | None = None
+    description: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+    rule_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            return data
+        ctx = info.context or {}
+        if ctx.get("canonical"):
+            return data
+        clean, problems = normalize_rule(data, live=bool(ctx.get("live")))
+        if problems:
+            raise PydanticCustomError("rule", "; ".join(msg for _, msg in problems))
+        return clean
+
+    @cached_property
+    def key(self) -> RuleKey:
+        """Identity: what makes two rules the same cloud rule (group aside)."""
+        return (
+            self.direction,
+            self.nic_type,
+            self.policy,
+            self.priority,
+            self.protocol,
+            self.ports,
+            self.source_ports,
+            self.peer,
+            self.local_cidr,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.description))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return self.key == other.key and self.description == other.description
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Stable order for snapshots and renderers: direction, priority, then the rest."""
+        return (
+            self.direction != "ingress",
+            self.nic_type,
+            self.priority,
+            self.policy != "drop",
+            self.protocol,
+            self.ports,
+            str(self.peer),
+            str(self.source_ports or ""),
+            self.local_cidr or "",
+        )
+
+    def text(self) -> str:
+        """One line a reviewer reads: ``ingress accept tcp 22 from 0.0.0.0/0 priority 1``."""
+        parts = [self.direction, self.policy, self.protocol]
+        if self.protocol in PORT_PROTOCOLS:
+            parts.append(self.ports.label)
+        if self.source_ports is not None:
+            parts.append(f"source-ports {self.source_ports.label}")
+        parts.append("from" if self.direction == "ingress" else "to")
+        parts.append(str(self.peer))
+        if self.local_cidr:
+            parts.append(f"local {self.local_cidr}")
+        parts.append(f"priority {self.priority}")
+        if self.nic_type == "internet":
+            parts.append("nic internet")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def with_(self, **changes: Any) -> Rule:
+        """A copy with some fields changed, validated again."""
+        data = self.model_dump(exclude_none=True)
+        data.update(changes)
+        return Rule.model_validate(data, context={"live": self.priority > PRIORITY_MAX})
+
+
+_FIELDS = frozenset(Rule.model_fields)
+_LOWER = ("direction", "policy", "protocol", "nic_type")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "direction": DIRECTIONS,
+    "policy": POLICIES,
+    "protocol": PROTOCOLS,
+    "nic_type": NIC_TYPES,
+}
+_DEFAULTS: dict[str, Any] = {"policy": "accept", "nic_type": "intranet", "priority": 1}
+
+
+def normalize_rule(
+    data: dict[str, Any], *, live: bool = False
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Canonicalise one rule's fields, returning the clean dict and every problem found.
+
+    Problems are ``(field, message)`` pairs whose message says what is wrong and what is
+    allowed. ``live`` admits what exists in the cloud but may not be written by a stack
+    (legacy priority 110).
+    """
+    problems: list[tuple[str, str]] = []
+    unknown = set(data) - _FIELDS
+    if unknown:
+        problems.append(
+            (
+                sorted(unknown)[0],
+                f"unknown field(s) {', '.join(sorted(unknown))}; allowed: "
+                + ", ".join(sorted(_FIELDS)),
+            )
+        )
+    clean: dict[str, Any] = dict(_DEFAULTS)
+    for name, value in data.items():
+        if value is None or value == "":
+            continue
+        clean[name] = value
+    for name in _LOWER:
+        value = clean.get(name)
+        if value is None:
+            if name in ("direction", "protocol"):
+                problems.append((name, f"{name} is required; allowed: {', '.join(_CHOICES[name])}"))
+            continue
+        low = value.lower() if isinstance(value, str) else value
+        if low not in _CHOICES[name]:
+            problems.append(
+                (name, f"{name} {value!r} is not allowed; allowed: {', '.join(_CHOICES[name])}")
+            )
+        else:
+            clean[name] = low
+    _priority(clean, problems, live)
+    protocol = clean.get("protocol")
+    _ports(clean, "ports", protocol, problems)
+    if "source_ports" in clean:
+        _ports(clean, "source_ports", protocol, problems)
+    peer = _peer(clean, problems)
+    if "local_cidr" in clean:
+        try:
+            clean["local_cidr"] = parse_cidr_text(clean["local_cidr"])
+        except ValueError as exc:
+            problems.append(("local_cidr", str(exc)))
+    _families(clean, peer, problems)
+    if peer is not None and peer.is_group and clean.get("nic_type") == "internet":
+        problems.append(
+            (
+                "nic_type",
+                "a rule whose peer is a security group acts on private traffic only; "
+                "nic_type must be intranet",
+            )
+        )
+    desc = clean.get("description")
+    if desc is not None:
+        if not isinstance(desc, str):
+            problems.append(("description", "description must be text"))
+        elif not RULE_DESCRIPTION_MIN <= len(desc) <= RULE_DESCRIPTION_MAX:
+            problems.append(
+                (
+                    "description",
+                    f"description is {len(desc)} characters long; allowed: "
+                    f"{RULE_DESCRIPTION_MIN}-{RULE_DESCRIPTION_MAX}",
+                )
+            )
+    return clean, problems
+
+
+def _priority(clean: dict[str, Any], problems: list[tuple[str, str]], live: bool) -> None:
+    value = clean.get("priority")
+    try:
+        prio = int(value) if not isinstance(value, bool) else None
+        if isinstance(value, float) and value != prio:
+            prio = None
+    except (TypeError, ValueError):
+        prio = None
+    if prio is None:
+        problems.append(("priority", f"priority {value!r} is not a whole number; allowed: 1-100"))
+        return
+    top = 10**9 if live else PRIORITY_MAX
+    if not PRIORITY_MIN <= prio <= top:
+        problems.append(
+            (
+                "priority",
+                f"priority {prio} is out of range; allowed: {PRIORITY_MIN}-{PRIORITY_MAX} "
+                "(smaller is stronger)",
+            )
+        )
+        return
+    clean["priority"] = prio
+
+
+def _ports(
+    clean: dict[str, Any], name: str, protocol: Any, problems: list[tuple[str, str]]
+) -> None:
+    label = "ports" if name == "ports" else "source_ports"
+    if name not in clean:
+        if protocol in PORT_PROTOCOLS and name == "ports":
+            problems.append(
+                (
+                    label,
+                    f"protocol {protocol} needs a port range 1-65535 (-1/-1 is invalid for tcp/udp)",
+                )
+            )
+        else:
+            clean[name] = NO_PORTS
+        return
+    try:
+        rng = parse_port_range(clean[name])
+    except ValueError as exc:
+        problems.append((label, str(exc)))
+        return
+    if protocol in PORT_PROTOCOLS and rng == NO_PORTS:
+        if name == "source_ports":
+            clean.pop(name)
+            return
+        problems.append(
+            (
+                label,
+                f"protocol {protocol} needs a port range 1-65535 (-1/-1 is invalid for tcp/udp)",
+            )
+        )
+        return
+    if protocol in PROTOCOLS and protocol not in PORT_PROTOCOLS and rng != NO_PORTS:
+        problems.append(
+            (
+                label,
+                f"protocol {protocol} takes no ports, got {rng}; allowed: -1/-1 or leave it out",
+            )
+        )
+        return
+    if name == "source_ports" and rng == NO_PORTS:
+        clean.pop(name)
+        return
+    clean[name] = rng
+
+
+def _peer(clean: dict[str, Any], problems: list[tuple[str, str]]) -> Peer | None:
+    if "peer" not in clean:
+        problems.append(
+            ("peer", "peer is required (the source of ingress, the destination of egress)")
+        )
+        return None
+    try:
+        peer = parse_peer(clean["peer"])
+    except ValueError as exc:
+        problems.append(("peer", str(exc)))
+        return None
+    clean["peer"] = peer
+    return peer
+
+
+def _families(clean: dict[str, Any], peer: Peer | None, problems: list[tuple[str, str]]) -> None:
+    protocol = clean.get("protocol")
+    family = peer.family if peer is not None else None
+    if family == 6 and protocol == "icmp":
+        problems.append(
+            ("protocol", "protocol icmp is IPv4 only but the peer is IPv6; allowed: icmpv6")
+        )
+    if family == 4 and protocol == "icmpv6":
+        problems.append(
+            ("protocol", "protocol icmpv6 is IPv6 only but the peer is IPv4; allowed: icmp")
+        )
+    local = clean.get("local_cidr")
+    if isinstance(local, str) and family is not None:
+        local_family = 6 if ":" in local else 4
+        if local_family != family:
+            problems.append(
+                (
+                    "local_cidr",
+                    f"local_cidr {local} is IPv{local_family} but the peer is IPv{family}; "
+                    "IPv4 and IPv6 cannot be mixed in one rule",
+                )
+            )
