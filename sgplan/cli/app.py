@@ -28,8 +28,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def out() -> Console:
-    """Console for results (stdout); plain when not a terminal so output pipes cleanly."""
-    return Console(highlight=False, soft_wrap=True)
+    """Console for results (stdout); wide and plain when piped so nothing is truncated."""
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, soft_wrap=True, width=None if tty else 160)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def err() -> Console:

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..load import load_stack
 from ..model.stack import Stack
 from ..model.validate import group_quota, prefix_list_index
-from .app import app, out, user_errors
+from .app import app, out, plural, user_errors
 
 StackOpt = Annotated[
     str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
@@ -63,8 +63,9 @@ def validate(
     console = out()
     console.print(summary_table(st))
     console.print(
-        f"stack {st.name} is valid: {len(st.groups)} groups, {st.rule_count} rules, "
-        f"{len(st.prefix_lists)} prefix lists, {len(st.members)} NICs."
+        f"stack {st.name} is valid: {plural(len(st.groups), 'group')}, "
+        f"{plural(st.rule_count, 'rule')}, {plural(len(st.prefix_lists), 'prefix list')}, "
+        f"{plural(len(st.members), 'NIC')}."
     )
 
 
