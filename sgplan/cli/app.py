@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -19,6 +20,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class OutputFormat(StrEnum):
+    """Machine or human output, for commands that offer both."""
+
+    text = "text"
+    json = "json"
+
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..load import load_stack
 from ..model.stack import Stack
 from ..model.validate import group_quota, prefix_list_index
-from .app import app, out, plural, user_errors
+from .app import OutputFormat, app, out, plural, user_errors
 
 StackOpt = Annotated[
     str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
@@ -42,11 +42,13 @@ def summary_table(stack: Stack) -> Table:
 @user_errors
 def validate(
     stack: StackOpt,
-    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json")
+    ] = OutputFormat.text,
 ) -> None:
     """Validate a stack against every rule and limit; print a summary (exit 1 on problems)."""
     st = load_stack(stack)
-    if output == "json":
+    if output is OutputFormat.json:
         out().print_json(
             json.dumps(
                 {

@@ -60,16 +60,16 @@ def _parse_text(text: str) -> PortRange:
         start, end = int(parts[0]), int(parts[1])
     except ValueError:
         raise PortSyntaxError(f"port range {text!r} cannot be read; allowed: {_ALLOWED}") from None
-    return _checked(start, end, text)
+    return _checked(start, end, repr(text))
 
 
-def _checked(start: int, end: int, shown: object) -> PortRange:
+def _checked(start: int, end: int, shown: str) -> PortRange:
     if start == -1 and end == -1:
         return NO_PORTS
     if not (PORT_MIN <= start <= PORT_MAX and PORT_MIN <= end <= PORT_MAX):
-        raise PortSyntaxError(f"port range {shown!s} is outside 1-65535; allowed: {_ALLOWED}")
+        raise PortSyntaxError(f"port range {shown} is outside 1-65535; allowed: {_ALLOWED}")
     if start > end:
-        raise PortSyntaxError(f"port range {shown!s} starts after it ends; allowed: {_ALLOWED}")
+        raise PortSyntaxError(f"port range {shown} starts after it ends; allowed: {_ALLOWED}")
     return PortRange(start, end)
 
 
@@ -80,7 +80,7 @@ def parse_port_range(value: Any) -> PortRange:
     if isinstance(value, bool):
         raise PortSyntaxError(f"port range {value!r} cannot be read; allowed: {_ALLOWED}")
     if isinstance(value, int):
-        return _checked(value, value, value)
+        return _checked(value, value, str(value))
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, (tuple, list)) and len(value) == 2:
