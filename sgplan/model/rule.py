@@ -147,7 +147,7 @@ class Rule(Model):
 
     def text(self) -> str:
         """One line a reviewer reads: ``ingress accept tcp 22 from 0.0.0.0/0 priority 1``."""
-        parts = [self.direction, self.policy, self.protocol]
+        parts: list[str] = [self.direction, self.policy, self.protocol]
         if self.protocol in PORT_PROTOCOLS:
             parts.append(self.ports.label)
         if self.source_ports is not None:
@@ -255,9 +255,10 @@ def normalize_rule(
 
 
 def _priority(clean: dict[str, Any], problems: list[tuple[str, str]], live: bool) -> None:
-    value = clean.get("priority")
+    value: Any = clean.get("priority")
+    prio: int | None
     try:
-        prio = int(value) if not isinstance(value, bool) else None
+        prio = None if isinstance(value, bool) else int(value)
         if isinstance(value, float) and value != prio:
             prio = None
     except (TypeError, ValueError):
