@@ -7,6 +7,7 @@ only attribute updated in place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -121,6 +122,13 @@ class Rule(Model):
             self.peer,
             self.local_cidr,
         )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rule:
+        """A copy; with ``update``, its identity is computed afresh (``key`` is cached)."""
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            copy.__dict__.pop("key", None)
+        return copy
 
     def __hash__(self) -> int:
         return hash((self.key, self.description))
