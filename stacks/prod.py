@@ -1,78 +1,56 @@
 """Production: a three-tier shop (web, app, MySQL, Redis) behind a bastion.
 
-First cut written directly with the DSL; the modules/ building blocks replace the
-hand-written groups as they land, keeping the same groups and rules.
+Built from the roles of ``modules/roles.py``. Staging is a clone of this stack
+(``stacks/staging.py``): change prod here, apply to staging first, then to prod.
 """
 
 from __future__ import annotations
 
-from sgplan import (
-    INTERNET_V4,
-    INTERNET_V6,
-    define_stack,
-    egress,
-    group,
-    ingress,
-    member,
-    prefix_list,
-    prefix_list_of,
-    security_group,
-    svc,
-    tcp,
-)
-from sgplan.model.limits import WORKBENCH_PRIVATE_CIDR, WORKBENCH_PUBLIC_CIDR
+from modules.roles import allowlist_egress, bastion, datastore, internal_service, web_tier
+from sgplan import Stack, define_stack, egress, group, member, svc
+from stacks import catalog
 
-REGION = "cn-hangzhou"
-VPC = "vpc-bp1prodshop7x2k9q0m"
-OFFICE = prefix_list("prod-office-nets")
+ENV = "prod"
+WEB = "prod-shop-web-sg"
+APP = "prod-shop-app-sg"
+DB = "prod-mysql-db-sg"
+CACHE = "prod-redis-cache-sg"
+BASTION = "prod-ops-bastion-sg"
+TAGS = {"env": ENV}
 
 
-def build():
+def build() -> Stack:
+    via_bastion = group(BASTION)
     return define_stack(
-        "prod",
-        REGION,
-        vpc_id=VPC,
-        prefix_lists=[
-            prefix_list_of(
-                "prod-office-nets",
-                ["203.0.113.0/27", "198.51.100.16/29"],
-                max_entries=10,
-                description="office egress addresses",
-            )
-        ],
+        ENV,
+        catalog.REGION,
+        vpc_id=catalog.VPCS[ENV],
+        prefix_lists=[catalog.office_prefix_list(ENV)],
         groups=[
-            security_group("prod-shop-web-sg", "shop public web tier", tags={"env": "prod"}, rules=[
-                ingress(svc.HTTP, svc.HTTPS, from_=[INTERNET_V4, INTERNET_V6], description="public web"),
-                ingress(svc.SSH, from_=group("prod-ops-bastion-sg"), description="ops via bastion"),
-            ]),
-            security_group("prod-shop-app-sg", "shop application tier", tags={"env": "prod"}, rules=[
-                ingress(tcp(8080), from_=group("prod-shop-web-sg"), description="web to app"),
-                ingress(svc.SSH, from_=group("prod-ops-bastion-sg"), description="ops via bastion"),
-                egress(svc.MYSQL, to=group("prod-mysql-db-sg"), description="app to mysql"),
-                egress(svc.REDIS, to=group("prod-redis-cache-sg"), description="app to redis"),
-                egress(svc.DNS, to="100.100.2.136/32", description="VPC DNS"),
-                egress(svc.HTTPS, to="47.96.0.0/16", description="payment API"),
-                egress("all", to=INTERNET_V4, policy="drop", priority=100, description="deny the rest"),
-            ]),
-            security_group("prod-mysql-db-sg", "shop MySQL primary and replicas", tags={"env": "prod"}, rules=[
-                ingress(svc.MYSQL, from_=group("prod-shop-app-sg"), description="app to mysql"),
-                ingress(svc.SSH, from_=group("prod-ops-bastion-sg"), description="ops via bastion"),
-            ]),
-            security_group("prod-redis-cache-sg", "shop Redis cache", tags={"env": "prod"}, rules=[
-                ingress(svc.REDIS, from_=group("prod-shop-app-sg"), description="app to redis"),
-            ]),
-            security_group("prod-ops-bastion-sg", "ops bastion hosts", tags={"env": "prod"}, rules=[
-                ingress(svc.SSH, svc.RDP, from_=OFFICE, description="office to bastion"),
-                ingress(svc.SSH, svc.RDP, from_=[WORKBENCH_PUBLIC_CIDR, WORKBENCH_PRIVATE_CIDR],
-                        description="Alibaba Workbench"),
-            ]),
+            web_tier(WEB, "shop public web tier", admin_from=via_bastion, tags=TAGS),
+            internal_service(
+                APP, "shop application tier", services=[catalog.APP_HTTP], clients=[WEB],
+                rule_description="web to app", admin_from=via_bastion, tags=TAGS,
+                rules=allowlist_egress(
+                    egress(svc.MYSQL, to=group(DB), description="app to mysql"),
+                    egress(svc.REDIS, to=group(CACHE), description="app to redis"),
+                    egress(svc.DNS, to=list(catalog.VPC_DNS), description="VPC DNS"),
+                    egress(svc.HTTPS, to=catalog.PAYMENT_API, description="payment API"),
+                ),
+            ),
+            datastore(DB, "mysql", clients=[APP], description="shop MySQL primary and replicas",
+                      rule_description="app to mysql", admin_from=via_bastion, tags=TAGS),
+            datastore(CACHE, "redis", clients=[APP], description="shop Redis cache",
+                      rule_description="app to redis", tags=TAGS),
+            bastion(BASTION, "ops bastion hosts", sources=[catalog.offices(ENV)], workbench=True,
+                    rule_description="office to bastion", tags=TAGS),
         ],
         members=[
-            member("eni-bp1web01", "prod-shop-web-sg", instance="i-bp1web01"),
-            member("eni-bp1web02", "prod-shop-web-sg", instance="i-bp1web02"),
-            member("eni-bp1app01", "prod-shop-app-sg", instance="i-bp1app01"),
-            member("eni-bp1db01", "prod-mysql-db-sg", instance="i-bp1db01"),
-            member("eni-bp1cache01", "prod-redis-cache-sg", instance="i-bp1cache01"),
-            member("eni-bp1bastion01", "prod-ops-bastion-sg", instance="i-bp1bastion01"),
+            member("eni-bp1web01", WEB, instance="i-bp1web01"),
+            member("eni-bp1web02", WEB, instance="i-bp1web02"),
+            member("eni-bp1app01", APP, instance="i-bp1app01"),
+            member("eni-bp1db01", DB, instance="i-bp1db01"),
+            member("eni-bp1cache01", CACHE, instance="i-bp1cache01"),
+            member("eni-bp1bastion01", BASTION, instance="i-bp1bastion01"),
         ],
     )  # fmt: skip
