@@ -8,7 +8,9 @@ stack's VPC. Every problem of the whole stack is collected and raised once as
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -287,8 +289,30 @@ class _Builder:
 _NESTED = frozenset({"groups", "prefix_lists", "members", "intents"})
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a stack's objects are built.
+
+    A big stack allocates hundreds of thousands of long-lived objects, which triggers many
+    full collections that find nothing to free (a third of the build time at 100,000 rules).
+    Temporaries are freed by reference counting anyway; the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_stack(data: Mapping[str, Any] | Stack) -> Stack:
     """Validate a whole stack declaration; raises :class:`StackInvalid` with every problem."""
+    with _gc_paused():
+        return _build_stack(data)
+
+
+def _build_stack(data: Mapping[str, Any] | Stack) -> Stack:
     if isinstance(data, Stack):
         issues = check_stack(data)
         if issues:
