@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pulumi
+import pulumi_alicloud.config as alicloud_config
 
 from sgplan.formats.resource_ids import Adoption
 from sgplan.load import load_stack
@@ -46,7 +47,7 @@ def select_stack() -> Stack:
     Raises :class:`StackInvalid` (every problem of the stack) or :class:`InputError`.
     """
     stack = load_stack(stack_ref(), PROJECT_ROOT)
-    region = pulumi.Config("alicloud").get("region")
+    region = alicloud_config.region  # alicloud:region, else ALICLOUD_REGION: the provider's
     if region != stack.region:
         found = f"is {region}" if region else "is not set"
         raise InputError(

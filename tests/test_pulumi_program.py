@@ -209,7 +209,8 @@ groups:
 @pytest.mark.parametrize(
     ("region", "found"), [("cn-shanghai", "is cn-shanghai"), (None, "is not set")]
 )
-def test_the_wrong_region_stops_the_run(region, found):
+def test_the_wrong_region_stops_the_run(region, found, monkeypatch):
+    monkeypatch.delenv("ALICLOUD_REGION", raising=False)
     config = {} if region is None else {"alicloud:region": region}
     error, run = fails("prod", config)
     message = (
@@ -224,6 +225,11 @@ def test_a_pulumi_stack_without_a_stack_module_names_the_known_stacks():
     error, run = fails("qa", {"alicloud:region": "cn-hangzhou"})
     assert "no stack 'qa'" in str(error) and "known stacks: dev, prod, staging" in str(error)
     assert run.resources == []
+
+
+def test_the_region_may_come_from_the_providers_environment_variable(monkeypatch):
+    monkeypatch.setenv("ALICLOUD_REGION", "cn-hangzhou")
+    assert run_program("dev", {}).named(GROUP)
 
 
 def test_stack_file_config_applies_another_stack_under_this_pulumi_stack():
