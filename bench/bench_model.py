@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from sgplan import (
     GroupDecl,
+    RuleDecl,
     define_stack,
     egress,
     group,
@@ -111,7 +112,7 @@ def _peer(peer: Any) -> Any:
     return peer
 
 
-def declare_rule(spec: Spec) -> Any:
+def declare_rule(spec: Spec) -> RuleDecl:
     direction, what, ports, peer, policy, priority, desc = spec
     make = ingress if direction == "ingress" else egress
     if what == "tcp":
@@ -119,7 +120,7 @@ def declare_rule(spec: Spec) -> Any:
     elif what == "udp":
         service = udp(ports)
     else:
-        service = svc.lookup(what)
+        service = svc.CATALOG[what]
     where = {"from_" if direction == "ingress" else "to": _peer(peer)}
     return make(service, policy=policy, priority=priority, description=desc, **where)
 
@@ -146,9 +147,7 @@ def plain_rule(spec: Spec) -> dict[str, Any]:
     if what in ("tcp", "udp", "icmp", "all"):
         protocol, port_range = what, ports or "-1/-1"
     else:
-        service = svc.lookup(what)
-        assert service is not None
-        protocol, rng = service.parts[0]
+        protocol, rng = svc.CATALOG[what].parts[0]
         port_range = str(rng)
     if isinstance(peer, tuple):
         peer = f"{'group' if peer[0] == 'group' else 'prefix-list'}:{peer[1]}"

@@ -30,6 +30,8 @@ PREFIX_LIST = "alicloud:ecs/ecsPrefixList:EcsPrefixList"
 COMPONENT = "sgplan:index:SecurityGroupStack"
 
 _ID_PREFIX = {GROUP: "sg-", PREFIX_LIST: "pl-"}
+_LOGGER = logging.getLogger("sgplan.tests.pulumi")
+_LOGGER.propagate = False
 
 
 @dataclass(frozen=True)
@@ -104,16 +106,14 @@ def run(
     """
     mocks = RecordingMocks()
     handler = _Errors()
-    logger = logging.getLogger(f"sgplan.tests.pulumi.{id(handler)}")
-    logger.propagate = False
-    logger.addHandler(handler)
+    _LOGGER.addHandler(handler)
     record = run_ if run_ is not None else Run([])
     record.resources = mocks.registered
     record.errors = handler.messages
     monitor = MockMonitor(mocks)
     reset_options(project=PROJECT, stack=stack, preview=False)
     pulumi.runtime.set_mocks(
-        mocks, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=monitor
+        mocks, project=PROJECT, stack=stack, preview=False, logger=_LOGGER, monitor=monitor
     )
     pulumi.runtime.set_all_config(dict(config))
 
@@ -132,6 +132,7 @@ def run(
         program()
     finally:
         record.urns = list(monitor.resources)
+        _LOGGER.removeHandler(handler)
     return record
 
 
