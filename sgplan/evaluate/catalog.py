@@ -1,0 +1,123 @@
+"""What an evaluation needs to know beyond the rules: which group a peer names, what a prefix
+list holds.
+
+A group can be named several ways (``group:prod-web-sg`` in a stack, ``sg-bp1...`` in a
+live state, ``ACCOUNT/sg-...`` across accounts). :class:`Directory` gives each group one
+*token* so that a rule written either way matches the same packets, and two versions of a
+group (desired by name, current by ID) can be compared. :class:`GroupIndex` places tokens on
+the group region of the peer axis; everything compared together must share one index.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ..model.group import PrefixList, SecurityGroup
+from ..model.issues import InputError
+from ..model.peers import GROUP_PREFIX, Peer, PeerSyntaxError, parse_peer
+from ..model.validate import prefix_list_index
+from .space import GROUP_LO, GROUP_SLOTS
+
+
+class GroupIndex:
+    """Group tokens <-> points of the group region (points past the last token: other groups)."""
+
+    def __init__(self) -> None:
+        self._points: dict[str, int] = {}
+        self._tokens: list[str] = []
+
+    def point(self, token: str) -> int:
+        found = self._points.get(token)
+        if found is not None:
+            return found
+        if len(self._tokens) >= GROUP_SLOTS - 1:
+            raise InputError(f"more than {GROUP_SLOTS - 1} distinct groups in one evaluation")
+        found = GROUP_LO + len(self._tokens)
+        self._points[token] = found
+        self._tokens.append(token)
+        return found
+
+    def token(self, point: int) -> str | None:
+        """The group at ``point``; None for the "any other group" part of the region."""
+        slot = point - GROUP_LO
+        return self._tokens[slot] if 0 <= slot < len(self._tokens) else None
+
+    @property
+    def known_end(self) -> int:
+        """The first point that stands for "any other group"."""
+        return GROUP_LO + len(self._tokens)
+
+
+class Directory:
+    """One token per group, however a rule or a user names it.
+
+    The token is the group's name when that name is unique among the groups known here,
+    else its ID; a group known only from a rule's peer keeps the peer's text.
+    """
+
+    def __init__(
+        self, groups: Iterable[SecurityGroup] = (), aliases: Mapping[str, str] | None = None
+    ) -> None:
+        known = list(groups)
+        self._aliases = dict(aliases or {})
+        names = Counter(g.name for g in known if g.name)
+        self._by_id: dict[str, str] = {}
+        for g in known:
+            token = g.name if g.name and names[g.name] == 1 else (g.id or g.name)
+            if g.id:
+                self._by_id.setdefault(g.id, token)
+
+    def of_group(self, group: SecurityGroup) -> str:
+        if group.id and group.id in self._by_id:
+            return self._by_id[group.id]
+        return self._aliases.get(group.name, group.name) if group.name else (group.id or "?")
+
+    def of_peer(self, peer: Peer) -> str:
+        if peer.kind == "group_name":
+            return self._aliases.get(peer.value, peer.value)
+        return self._by_id.get(peer.value, str(peer))
+
+    def resolve(self, text: str) -> str:
+        """A user's spelling of a group (``NAME``, ``group:NAME``, ``sg-...``) as a token."""
+        raw = text.strip()
+        if raw.startswith(GROUP_PREFIX):
+            raw = raw[len(GROUP_PREFIX) :].strip()
+        if not raw:
+            raise InputError(f"{text!r} names no group; allowed: NAME, group:NAME, sg-...")
+        if raw in self._by_id:
+            return self._by_id[raw]
+        if raw in self._aliases:
+            return self._aliases[raw]
+        if raw.startswith("sg-") or "/sg-" in raw:
+            try:
+                return self.of_peer(parse_peer(raw))
+            except PeerSyntaxError:
+                raise InputError(
+                    f"{text!r} is not a group ID; allowed: sg-... or ACCOUNT/sg-..."
+                ) from None
+        return raw
+
+
+@dataclass
+class Context:
+    """The directory and index shared by everything compared together, and the prefix lists
+    one version of the groups sees."""
+
+    directory: Directory
+    index: GroupIndex = field(default_factory=GroupIndex)
+    prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, groups: Iterable[SecurityGroup], prefix_lists: Iterable[PrefixList] = ()
+    ) -> Context:
+        return cls(Directory(groups), GroupIndex(), prefix_list_index(tuple(prefix_lists)))
+
+    def with_lists(self, prefix_lists: Iterable[PrefixList]) -> Context:
+        """The same groups and index, another version's prefix lists."""
+        return Context(self.directory, self.index, prefix_list_index(tuple(prefix_lists)))
+
+    def prefix_list(self, peer: Peer) -> PrefixList | None:
+        return self.prefix_lists.get(str(peer))

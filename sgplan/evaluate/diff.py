@@ -1,0 +1,215 @@
+"""The semantic diff: which flows a change newly allows and newly blocks.
+
+Only the area some changed rule covers can change: outside every box that differs between
+the two versions, both see the same boxes with the same priorities and policies, so the
+same verdicts. The diff therefore evaluates both versions inside that area only, and is
+exact. A change to what decides when nothing matches (the group's kind) widens the area to
+everything.
+
+    changes = group_flow_changes(desired_groups, current_groups,
+                                 desired_lists=stack.prefix_lists, current_lists=state.prefix_lists)
+    render_text(changes); render_markdown(changes); changes_json(changes)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..model.group import PrefixList, SecurityGroup
+from .access import EVERYWHERE, Flow, FlowSet, Region, effective_access, region_of
+from .catalog import Context, Directory, GroupIndex
+from .compile import Box, Compiled
+from .evaluator import Evaluator
+from .space import PROTOCOLS
+
+Status = Literal["new", "changed", "removed"]
+DIRECTIONS: tuple[str, str] = ("ingress", "egress")
+
+
+@dataclass(frozen=True)
+class DirectionChange:
+    """Flows of one direction that a change newly allows, newly denies, or makes depend on a
+    prefix list not defined here (as exact sets and as rendered lines)."""
+
+    direction: str
+    nic_type: str
+    allowed: FlowSet
+    denied: FlowSet
+    undetermined: FlowSet
+    allowed_flows: tuple[Flow, ...]
+    denied_flows: tuple[Flow, ...]
+    undetermined_flows: tuple[Flow, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.allowed or self.denied or self.undetermined)
+
+    @property
+    def label(self) -> str:
+        """``ingress``, or ``internet ingress`` for the public side of a classic group."""
+        return self.direction if self.nic_type == "intranet" else f"internet {self.direction}"
+
+
+def access_change(
+    old: Evaluator, new: Evaluator, direction: str, nic_type: str = "intranet"
+) -> DirectionChange:
+    """Exact flow changes of one direction between two evaluators sharing one group index."""
+    if old.context.index is not new.context.index:
+        raise ValueError("both versions must share one Context (directory and group index)")
+    a = old.decision_map(direction, nic_type)
+    b = new.decision_map(direction, nic_type)
+    region = changed_region(a.compiled, b.compiled)
+    before = effective_access(a, region)
+    after = effective_access(b, region)
+    allowed = after.allowed - before.allowed - before.undetermined
+    denied = before.allowed - after.allowed - after.undetermined
+    undetermined = after.undetermined - before.undetermined
+    index = new.context.index
+    return DirectionChange(
+        direction,
+        nic_type,
+        allowed,
+        denied,
+        undetermined,
+        tuple(allowed.flows(index)),
+        tuple(denied.flows(index)),
+        tuple(undetermined.flows(index)),
+    )
+
+
+def changed_region(old: Compiled, new: Compiled) -> Region:
+    """Where the two versions can judge differently: the boxes one has and the other lacks."""
+    if old.default_accept != new.default_accept:
+        return EVERYWHERE
+    changed: dict[str, list[Box]] = {}
+    for proto in PROTOCOLS:
+        before = Counter(_identity(old, b) for b in old.boxes[proto])
+        after = Counter(_identity(new, b) for b in new.boxes[proto])
+        diff = (before - after) + (after - before)
+        changed[proto] = [Box(k[2], k[3], k[4], k[5], 0) for k in diff.elements()]
+    return region_of(changed)
+
+
+def _identity(compiled: Compiled, box: Box) -> tuple[int, bool, int, int, int, int, bool]:
+    """What a box means, whatever its rank: priority (-1 for intra-group access), policy,
+    ports, peers, and whether it goes through an unknown prefix list."""
+    d = compiled.deciders[box.rank]
+    priority = d.ref.rule.priority if d.ref is not None else -1
+    return (priority, d.accept, box.plo, box.phi, box.alo, box.ahi, box.unknown)
+
+
+# -- per group, for plans ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupFlowChange:
+    """The reachability change of one group (evaluated alone, as on a NIC in it only)."""
+
+    group: str
+    group_id: str | None
+    status: Status
+    rules_changed: bool
+    changes: tuple[DirectionChange, ...]
+
+    @property
+    def effective(self) -> bool:
+        """Whether any flow changes (False: a rewrite that changes nothing effective)."""
+        return any(self.changes)
+
+
+def group_flow_changes(
+    desired: Iterable[SecurityGroup],
+    current: Iterable[SecurityGroup],
+    *,
+    desired_lists: Iterable[PrefixList] = (),
+    current_lists: Iterable[PrefixList] = (),
+) -> list[GroupFlowChange]:
+    """Per group whose rules, kind or prefix lists differ: the flows newly allowed and denied.
+
+    Groups pair up by pinned ID, else by name. A new group is compared with an empty group
+    of its kind, a removed one likewise (what its members lose). Groups with no difference
+    are left out; a group whose rules differ but whose reachability does not is kept with
+    ``effective`` False.
+    """
+    want = list(desired)
+    have = list(current)
+    pairs, added, removed = _pair(want, have)
+    aliases = {d.name: _token_source(c) for d, c in pairs if d.name != _token_source(c)}
+    directory = Directory([*have, *added], aliases)
+    old_ctx = Context(directory, GroupIndex()).with_lists(current_lists)
+    new_ctx = old_ctx.with_lists(desired_lists)
+    lists_differ = _lists(old_ctx) != _lists(new_ctx)
+    out: list[GroupFlowChange] = []
+    for d, c in pairs:
+        rules_changed = _meaning(d) != _meaning(c)
+        uses_lists = any(r.peer.is_prefix_list for r in (*d.rules, *c.rules))
+        if rules_changed or (lists_differ and uses_lists):
+            out.append(_change(c, d, old_ctx, new_ctx, "changed", rules_changed))
+    for d in added:
+        out.append(_change(_emptied(d), d, old_ctx, new_ctx, "new", bool(d.rules)))
+    for c in removed:
+        out.append(_change(c, _emptied(c), old_ctx, new_ctx, "removed", bool(c.rules)))
+    return out
+
+
+def _token_source(g: SecurityGroup) -> str:
+    return g.name or g.id or "?"
+
+
+def _pair(
+    want: Sequence[SecurityGroup], have: Sequence[SecurityGroup]
+) -> tuple[list[tuple[SecurityGroup, SecurityGroup]], list[SecurityGroup], list[SecurityGroup]]:
+    by_id = {g.id: g for g in have if g.id}
+    by_name: dict[str, SecurityGroup] = {}
+    for g in have:
+        by_name.setdefault(g.name, g)
+    used: set[int] = set()
+    pairs: list[tuple[SecurityGroup, SecurityGroup]] = []
+    added: list[SecurityGroup] = []
+    for d in want:
+        c = by_id.get(d.id) if d.id else None
+        if c is None:
+            c = by_name.get(d.name)
+        if c is None or id(c) in used:
+            added.append(d)
+            continue
+        used.add(id(c))
+        pairs.append((d, c))
+    removed = [g for g in have if id(g) not in used]
+    return pairs, added, removed
+
+
+def _meaning(g: SecurityGroup) -> tuple[object, ...]:
+    """What decides reachability: kind, inner policy, network and the rules' identities."""
+    return (g.type, g.inner_access_policy, g.network, frozenset(r.key for r in g.rules))
+
+
+def _lists(ctx: Context) -> dict[str, tuple[str, ...]]:
+    return {k: tuple(sorted(v.cidrs)) for k, v in ctx.prefix_lists.items()}
+
+
+def _emptied(g: SecurityGroup) -> SecurityGroup:
+    return g.model_copy(update={"rules": ()})
+
+
+def _change(
+    old: SecurityGroup,
+    new: SecurityGroup,
+    old_ctx: Context,
+    new_ctx: Context,
+    status: Status,
+    rules_changed: bool,
+) -> GroupFlowChange:
+    before = Evaluator([old], old_ctx)
+    after = Evaluator([new], new_ctx)
+    name = new_ctx.directory.of_group(new)
+    nics = ("intranet", "internet") if "classic" in (old.network, new.network) else ("intranet",)
+    return GroupFlowChange(
+        name,
+        new.id or old.id,
+        status,
+        rules_changed,
+        tuple(access_change(before, after, d, n) for n in nics for d in DIRECTIONS),
+    )

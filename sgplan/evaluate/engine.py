@@ -1,0 +1,220 @@
+"""The decision map: for each protocol, port segments; for each segment, peer cells, each with
+the rule that decides it. A verdict is two binary searches.
+
+The port axis of a protocol is cut wherever some box starts or ends, so every box either
+covers a port segment whole or misses it. A segment's cells come from a sweep over the peer
+axis keeping the active boxes sorted by rank: the first known one decides (the *winner*),
+the next one is what would decide without it (the *runner-up*, which the redundancy check
+needs), and boxes through unknown prefix lists stronger than the winner are *pending*.
+
+Boxes spanning every port of a protocol (``all`` rules, 1-65535 ranges, non-port protocols)
+are painted once per protocol as a *base*; each segment then paints only its own few boxes
+and overlays them on the base. Segments with the same boxes share their cells, and cells
+are built only when a segment is first asked about.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from dataclasses import dataclass
+
+from .compile import Box, Compiled
+from .space import GROUP_HI, port_domain
+
+Peers = tuple[tuple[int, int, int, bool], ...]  # (rank, lo, hi, unknown) of some boxes
+Cell = tuple[int, int, tuple[int, ...]]  # winner, runner-up, pending
+_END = GROUP_HI + 1
+_NONE: Cell = (-1, -1, ())
+
+
+@dataclass(slots=True)
+class Cells:
+    """Peer cells of one port segment: cell ``i`` covers ``[starts[i], starts[i+1])``."""
+
+    starts: list[int]
+    winners: list[int]
+    runners: list[int]
+    pending: list[tuple[int, ...]]
+
+    def cell(self, i: int) -> Cell:
+        return self.winners[i], self.runners[i], self.pending[i]
+
+    def end(self, i: int) -> int:
+        return self.starts[i + 1] - 1 if i + 1 < len(self.starts) else GROUP_HI
+
+
+@dataclass(slots=True)
+class Segments:
+    """Port segments of one protocol: segment ``i`` is ``[starts[i], ends[i]]``; ``extra``
+    holds the boxes it has beyond the protocol's ``base`` (the boxes covering every port)."""
+
+    starts: list[int]
+    ends: list[int]
+    base: Peers
+    extra: list[Peers]
+    cells: list[Cells | None]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.winners: list[int] = []
+        self.runners: list[int] = []
+        self.pending: list[tuple[int, ...]] = []
+
+    def add(self, start: int, w: int, r: int, p: tuple[int, ...]) -> None:
+        if (
+            self.winners
+            and self.winners[-1] == w
+            and self.runners[-1] == r
+            and self.pending[-1] == p
+        ):
+            return
+        self.starts.append(start)
+        self.winners.append(w)
+        self.runners.append(r)
+        self.pending.append(p)
+
+    def copy(self, cells: Cells, first: int, stop: int) -> None:
+        """Append cells ``first..stop-1`` as they are (they differ from their neighbours)."""
+        self.starts.extend(cells.starts[first:stop])
+        self.winners.extend(cells.winners[first:stop])
+        self.runners.extend(cells.runners[first:stop])
+        self.pending.extend(cells.pending[first:stop])
+
+    def done(self) -> Cells:
+        return Cells(self.starts, self.winners, self.runners, self.pending)
+
+
+def _top(known: list[int], unknown: list[int]) -> Cell:
+    w = known[0] if known else -1
+    r = known[1] if len(known) > 1 else -1
+    p = tuple(u for u in unknown if w < 0 or u < w) if unknown else ()
+    return w, r, p
+
+
+def paint(active: Peers) -> Cells:
+    """Sweep the peer axis once, keeping the active ranks sorted."""
+    events: list[tuple[int, int, int, bool]] = []
+    for rank, lo, hi, unknown in active:
+        events.append((lo, 1, rank, unknown))
+        events.append((hi + 1, 0, rank, unknown))
+    events.sort()
+    out = _Builder()
+    known: list[int] = []
+    unknown_ranks: list[int] = []
+    cur = 0
+    i, n = 0, len(events)
+    while cur < _END:
+        nxt = events[i][0] if i < n else _END
+        if nxt > cur:
+            out.add(cur, *_top(known, unknown_ranks))
+            cur = nxt
+        while i < n and events[i][0] == nxt:
+            _, opens, rank, unk = events[i]
+            ranks = unknown_ranks if unk else known
+            if opens:
+                insort(ranks, rank)
+            else:
+                ranks.remove(rank)
+            i += 1
+    return out.done()
+
+
+def overlay(base: Cells, top: Cells) -> Cells:
+    """Cells of two disjoint box sets together, from the cells of each: the winner and
+    runner-up are the two strongest of the four, pending ranks are pooled. Where ``top``
+    has no box the base cells are copied in bulk."""
+    out = _Builder()
+    bstarts, bwin, brun, bpend = base.starts, base.winners, base.runners, base.pending
+    for k, start in enumerate(top.starts):
+        tw, tr, tp = top.cell(k)
+        first = bisect_right(bstarts, start) - 1
+        last = bisect_right(bstarts, top.end(k)) - 1
+        if tw < 0 and not tp:
+            out.add(start, bwin[first], brun[first], bpend[first])
+            out.copy(base, first + 1, last + 1)
+            continue
+        for i in range(first, last + 1):
+            bw, br = bwin[i], brun[i]
+            if tw < 0:
+                w, r = bw, br
+            elif bw < 0 or tw < bw:
+                w, r = tw, (bw if bw >= 0 and (tr < 0 or bw < tr) else tr)
+            else:
+                w, r = bw, (tw if br < 0 or tw < br else br)
+            bp = bpend[i]
+            p = tuple(sorted(u for u in {*bp, *tp} if w < 0 or u < w)) if bp or tp else ()
+            out.add(start if i == first else bstarts[i], w, r, p)
+    return out.done()
+
+
+class DecisionMap:
+    """Lazily built cells over (protocol, port, peer) for one compiled direction."""
+
+    def __init__(self, compiled: Compiled):
+        self.compiled = compiled
+        self._segments: dict[str, Segments] = {}
+        self._painted: dict[Peers, Cells] = {}
+        self._shared: dict[tuple[Peers, Peers], Cells] = {}
+
+    def segments(self, protocol: str) -> Segments:
+        found = self._segments.get(protocol)
+        if found is None:
+            found = self._segments[protocol] = _cut(self.compiled.boxes[protocol], protocol)
+        return found
+
+    def cells(self, protocol: str, index: int) -> Cells:
+        seg = self.segments(protocol)
+        found = seg.cells[index]
+        if found is None:
+            key = (seg.base, seg.extra[index])
+            found = self._shared.get(key)
+            if found is None:
+                base = self._paint(seg.base)
+                found = self._shared[key] = overlay(base, self._paint(key[1])) if key[1] else base
+            seg.cells[index] = found
+        return found
+
+    def _paint(self, peers: Peers) -> Cells:
+        found = self._painted.get(peers)
+        if found is None:
+            found = self._painted[peers] = paint(peers)
+        return found
+
+    def lookup(self, protocol: str, port: int, point: int) -> Cell:
+        """(winner, runner-up, pending) ranks at one point; -1 means none."""
+        seg = self.segments(protocol)
+        i = bisect_right(seg.starts, port) - 1
+        cells = seg.cells[i] or self.cells(protocol, i)
+        j = bisect_right(cells.starts, point) - 1
+        return cells.winners[j], cells.runners[j], cells.pending[j]
+
+
+def _cut(boxes: list[Box], protocol: str) -> Segments:
+    lo, hi = port_domain(protocol)
+    base = tuple(
+        sorted((b.rank, b.alo, b.ahi, b.unknown) for b in boxes if (b.plo, b.phi) == (lo, hi))
+    )
+    partial = [b for b in boxes if (b.plo, b.phi) != (lo, hi)]
+    cuts = {lo}
+    for b in partial:
+        cuts.add(b.plo)
+        if b.phi < hi:
+            cuts.add(b.phi + 1)
+    starts = sorted(cuts)
+    ends = [*(s - 1 for s in starts[1:]), hi]
+    opening: dict[int, list[Box]] = {}
+    closing: dict[int, list[Box]] = {}
+    for b in partial:
+        opening.setdefault(b.plo, []).append(b)
+        closing.setdefault(b.phi + 1, []).append(b)
+    active: set[tuple[int, int, int, bool]] = set()
+    extra: list[Peers] = []
+    for s in starts:
+        for b in closing.get(s, ()):
+            active.discard((b.rank, b.alo, b.ahi, b.unknown))
+        for b in opening.get(s, ()):
+            active.add((b.rank, b.alo, b.ahi, b.unknown))
+        extra.append(tuple(sorted(active)))
+    return Segments(starts, ends, base, extra, [None] * len(starts))
