@@ -11,14 +11,17 @@ the group region of the peer axis; everything compared together must share one i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from ..model.group import PrefixList, SecurityGroup
 from ..model.issues import InputError
 from ..model.peers import GROUP_PREFIX, Peer, PeerSyntaxError, parse_peer
 from ..model.validate import prefix_list_index
 from .space import GROUP_LO, GROUP_SLOTS
+
+T = TypeVar("T")
 
 
 class GroupIndex:
@@ -108,6 +111,7 @@ class Context:
     directory: Directory
     index: GroupIndex = field(default_factory=GroupIndex)
     prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
+    _caches: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(
@@ -121,3 +125,10 @@ class Context:
 
     def prefix_list(self, peer: Peer) -> PrefixList | None:
         return self.prefix_lists.get(str(peer))
+
+    def cache(self, kind: Callable[[Context], T]) -> T:
+        """One ``kind(self)`` per context: memory that lives as long as what it depends on."""
+        found = self._caches.get(kind)
+        if found is None:
+            found = self._caches[kind] = kind(self)
+        return cast(T, found)

@@ -38,7 +38,7 @@ from .space import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Box:
     """One (ports x peer interval) piece of a rule for one protocol; ``rank`` orders strength."""
 
@@ -80,19 +80,12 @@ def _default(groups: Sequence[SecurityGroup], direction: str) -> tuple[bool, str
     return True, "no rule matches, and normal groups allow egress by default"
 
 
-def _rule_applies(group: SecurityGroup, rule: Rule, direction: str, nic_type: str) -> bool:
-    if rule.direction != direction:
-        return False
-    # Classic-network groups split public and private traffic; a VPC rule covers both.
-    return group.network != "classic" or rule.nic_type == nic_type
-
-
 # Every peer, one interval per region (an unknown prefix list could hold anything).
 _ANYWHERE: IntervalSet = (*V4, *V6, *GROUPS)
 
 
 class _PeerCache:
-    """The peer intervals of each distinct peer, computed once per compilation context."""
+    """The peer intervals of each distinct peer, computed once per context."""
 
     def __init__(self, context: Context):
         self.context = context
@@ -127,32 +120,32 @@ def compile_groups(
     direction: str,
     context: Context,
     nic_type: str = "intranet",
-    peers: _PeerCache | None = None,
 ) -> Compiled:
     """Rank the rules of ``groups`` (one NIC, in join order) and cut them into boxes."""
-    peers = peers or _PeerCache(context)
+    peers = context.cache(_PeerCache)
     deciders: list[Decider] = []
     boxes: dict[str, list[Box]] = {p: [] for p in PROTOCOLS}
-    for g in groups:
+    tokens = [context.directory.of_group(g) for g in groups]
+    for g, token in zip(groups, tokens, strict=True):
         if g.type == "normal" and g.inner_access_policy == "accept":
-            token = context.directory.of_group(g)
             point = context.index.point(token)
             rank = len(deciders)
             deciders.append(Decider(True, None, intra_group=token))
             for proto in PROTOCOLS:
                 lo, hi = port_domain(proto)
                 boxes[proto].append(Box(lo, hi, point, point, rank))
-    ranked: list[tuple[int, int, int, int, SecurityGroup, Rule]] = []
+    ranked: list[tuple[int, bool, int, int, Rule]] = []
     for gpos, g in enumerate(groups):
+        split = g.network == "classic"  # classic groups split public and private traffic
         for rpos, rule in enumerate(g.rules):
-            if _rule_applies(g, rule, direction, nic_type):
-                ranked.append((rule.priority, rule.policy != "drop", gpos, rpos, g, rule))
+            if rule.direction == direction and (not split or rule.nic_type == nic_type):
+                ranked.append((rule.priority, rule.policy != "drop", gpos, rpos, rule))
     ranked.sort(key=lambda t: t[:4])
-    for _prio, _accept, _gpos, rpos, g, rule in ranked:
+    for _prio, accept, gpos, rpos, rule in ranked:
         ivs, unknown = peers.get(rule.peer)
         rank = len(deciders)
-        ref = RuleRef(context.directory.of_group(g), rpos + 1, rule, g.id)
-        deciders.append(Decider(rule.policy == "accept", ref, unknown_list=unknown))
+        ref = RuleRef(tokens[gpos], rpos + 1, rule, groups[gpos].id)
+        deciders.append(Decider(accept, ref, unknown_list=unknown))
         _add_boxes(boxes, rule, ivs, rank, unknown is not None)
     accept, reason = _default(groups, direction)
     return Compiled(direction, nic_type, tuple(groups), deciders, boxes, accept, reason, context)

@@ -55,44 +55,6 @@ class Segments:
     cells: list[Cells | None]
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.winners: list[int] = []
-        self.runners: list[int] = []
-        self.pending: list[tuple[int, ...]] = []
-
-    def add(self, start: int, w: int, r: int, p: tuple[int, ...]) -> None:
-        if (
-            self.winners
-            and self.winners[-1] == w
-            and self.runners[-1] == r
-            and self.pending[-1] == p
-        ):
-            return
-        self.starts.append(start)
-        self.winners.append(w)
-        self.runners.append(r)
-        self.pending.append(p)
-
-    def copy(self, cells: Cells, first: int, stop: int) -> None:
-        """Append cells ``first..stop-1`` as they are (they differ from their neighbours)."""
-        self.starts.extend(cells.starts[first:stop])
-        self.winners.extend(cells.winners[first:stop])
-        self.runners.extend(cells.runners[first:stop])
-        self.pending.extend(cells.pending[first:stop])
-
-    def done(self) -> Cells:
-        return Cells(self.starts, self.winners, self.runners, self.pending)
-
-
-def _top(known: list[int], unknown: list[int]) -> Cell:
-    w = known[0] if known else -1
-    r = known[1] if len(known) > 1 else -1
-    p = tuple(u for u in unknown if w < 0 or u < w) if unknown else ()
-    return w, r, p
-
-
 def paint(active: Peers) -> Cells:
     """Sweep the peer axis once, keeping the active ranks sorted."""
     events: list[tuple[int, int, int, bool]] = []
@@ -100,7 +62,11 @@ def paint(active: Peers) -> Cells:
         events.append((lo, 1, rank, unknown))
         events.append((hi + 1, 0, rank, unknown))
     events.sort()
-    out = _Builder()
+    starts: list[int] = []
+    winners: list[int] = []
+    runners: list[int] = []
+    pending: list[tuple[int, ...]] = []
+    last: Cell | None = None
     known: list[int] = []
     unknown_ranks: list[int] = []
     cur = 0
@@ -108,7 +74,15 @@ def paint(active: Peers) -> Cells:
     while cur < _END:
         nxt = events[i][0] if i < n else _END
         if nxt > cur:
-            out.add(cur, *_top(known, unknown_ranks))
+            w = known[0] if known else -1
+            r = known[1] if len(known) > 1 else -1
+            p = tuple(u for u in unknown_ranks if w < 0 or u < w) if unknown_ranks else ()
+            if last != (w, r, p):
+                last = (w, r, p)
+                starts.append(cur)
+                winners.append(w)
+                runners.append(r)
+                pending.append(p)
             cur = nxt
         while i < n and events[i][0] == nxt:
             _, opens, rank, unk = events[i]
@@ -118,24 +92,39 @@ def paint(active: Peers) -> Cells:
             else:
                 ranks.remove(rank)
             i += 1
-    return out.done()
+    return Cells(starts, winners, runners, pending)
 
 
 def overlay(base: Cells, top: Cells) -> Cells:
     """Cells of two disjoint box sets together, from the cells of each: the winner and
     runner-up are the two strongest of the four, pending ranks are pooled. Where ``top``
     has no box the base cells are copied in bulk."""
-    out = _Builder()
+    starts: list[int] = []
+    winners: list[int] = []
+    runners: list[int] = []
+    pending: list[tuple[int, ...]] = []
     bstarts, bwin, brun, bpend = base.starts, base.winners, base.runners, base.pending
+    last: Cell | None = None
+    tstarts = [*top.starts, _END]
     for k, start in enumerate(top.starts):
-        tw, tr, tp = top.cell(k)
+        tw, tr, tp = top.winners[k], top.runners[k], top.pending[k]
         first = bisect_right(bstarts, start) - 1
-        last = bisect_right(bstarts, top.end(k)) - 1
+        stop = bisect_right(bstarts, tstarts[k + 1] - 1)
         if tw < 0 and not tp:
-            out.add(start, bwin[first], brun[first], bpend[first])
-            out.copy(base, first + 1, last + 1)
+            # no top box here: the base cells as they are (they differ from each other)
+            cell = (bwin[first], brun[first], bpend[first])
+            if cell != last:
+                starts.append(start)
+                winners.append(cell[0])
+                runners.append(cell[1])
+                pending.append(cell[2])
+            starts.extend(bstarts[first + 1 : stop])
+            winners.extend(bwin[first + 1 : stop])
+            runners.extend(brun[first + 1 : stop])
+            pending.extend(bpend[first + 1 : stop])
+            last = (winners[-1], runners[-1], pending[-1])
             continue
-        for i in range(first, last + 1):
+        for i in range(first, stop):
             bw, br = bwin[i], brun[i]
             if tw < 0:
                 w, r = bw, br
@@ -145,8 +134,13 @@ def overlay(base: Cells, top: Cells) -> Cells:
                 w, r = bw, (tw if br < 0 or tw < br else br)
             bp = bpend[i]
             p = tuple(sorted(u for u in {*bp, *tp} if w < 0 or u < w)) if bp or tp else ()
-            out.add(start if i == first else bstarts[i], w, r, p)
-    return out.done()
+            if last != (w, r, p):
+                last = (w, r, p)
+                starts.append(start if i == first else bstarts[i])
+                winners.append(w)
+                runners.append(r)
+                pending.append(p)
+    return Cells(starts, winners, runners, pending)
 
 
 class DecisionMap:
@@ -175,6 +169,14 @@ class DecisionMap:
                 found = self._shared[key] = overlay(base, self._paint(key[1])) if key[1] else base
             seg.cells[index] = found
         return found
+
+    def every_cells(self, protocol: str) -> list[Cells]:
+        """The distinct cell maps of all port segments of ``protocol``."""
+        seen: dict[int, Cells] = {}
+        for i in range(len(self.segments(protocol).starts)):
+            cells = self.cells(protocol, i)
+            seen.setdefault(id(cells), cells)
+        return list(seen.values())
 
     def _paint(self, peers: Peers) -> Cells:
         found = self._painted.get(peers)

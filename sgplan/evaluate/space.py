@@ -17,7 +17,9 @@ Ports are integers too (tcp/udp 1-65535; the other protocols have the single por
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 Interval = tuple[int, int]
 IntervalSet = tuple[Interval, ...]
@@ -67,14 +69,25 @@ def network_interval(net: Network) -> Interval:
     return (base + lo, base + lo + net.num_addresses - 1)
 
 
+@lru_cache(maxsize=65536)
 def cidr_interval(text: str) -> Interval:
     """The addresses of a canonical CIDR text (``10.0.0.0/8``, ``2001:db8::/32``)."""
     addr, _, plen = text.partition("/")
-    parts = addr.split(".")
-    if len(parts) == 4 and plen:
-        a, b, c, d = (int(x) for x in parts)
+    if "." in addr and ":" not in addr:
+        a, b, c, d = (int(x) for x in addr.split("."))
         lo = (a << 24) | (b << 16) | (c << 8) | d
-        return (V4_LO + lo, V4_LO + lo + (1 << (32 - int(plen))) - 1)
+        return (V4_LO + lo, V4_LO + lo + (1 << (32 - int(plen or 32))) - 1)
+    if "." not in addr:
+        head, sep, tail = addr.partition("::")
+        words = [int(w, 16) for w in head.split(":") if w]
+        rest = [int(w, 16) for w in tail.split(":") if w]
+        if sep:
+            words += [0] * (8 - len(words) - len(rest)) + rest
+        if len(words) == 8:
+            lo = 0
+            for w in words:
+                lo = (lo << 16) | w
+            return (V6_LO + lo, V6_LO + lo + (1 << (128 - int(plen or 128))) - 1)
     return network_interval(ipaddress.ip_network(text, strict=False))
 
 
@@ -238,10 +251,39 @@ def example_point(a: IntervalSet) -> int | None:
         if contains(a, p):
             return p
     lo, hi = a[0]
-    return lo if lo == hi or lo not in (V4_LO, V6_LO) else lo + 1
+    return lo + 1 if hi > lo else lo  # a host, not the network address, where there is one
 
 
-def covers_share(allowed: IntervalSet, whole: IntervalSet, share: float) -> bool:
-    """Whether ``allowed`` holds at least ``share`` of ``whole``."""
-    total = size(whole)
-    return total > 0 and size(intersect(allowed, whole)) >= share * total
+class PointCounter:
+    """How many points of a fixed set lie in any interval, in O(log n)."""
+
+    def __init__(self, ivs: IntervalSet):
+        self.starts = [lo for lo, _ in ivs]
+        self.ends = [hi for _, hi in ivs]
+        self.before: list[int] = []  # points of the set before interval i
+        total = 0
+        for lo, hi in ivs:
+            self.before.append(total)
+            total += hi - lo + 1
+        self.total = total
+
+    def below(self, x: int) -> int:
+        """Points of the set smaller than ``x``."""
+        i = bisect_right(self.starts, x) - 1
+        if i < 0:
+            return 0
+        return self.before[i] + min(x, self.ends[i] + 1) - self.starts[i]
+
+    def count(self, lo: int, hi: int) -> int:
+        return self.below(hi + 1) - self.below(lo)
+
+    def below_each(self, points: list[int]) -> list[int]:
+        """``below(x)`` for each of ascending ``points``, in one walk."""
+        out: list[int] = []
+        starts, ends, before = self.starts, self.ends, self.before
+        i, n = -1, len(starts)
+        for x in points:
+            while i + 1 < n and starts[i + 1] <= x:
+                i += 1
+            out.append(0 if i < 0 else before[i] + min(x, ends[i] + 1) - starts[i])
+        return out

@@ -1,0 +1,161 @@
+"""Questions about many packets at once: "is tcp/22 open from the whole internet?", "which
+ports of a member of group X get through?".
+
+A *peer set* (addresses, e.g. every public address) is asked about as alternatives: some of
+its addresses may get through and others not. A *member* (one NIC's groups) is one peer that
+is in all of them at once. Answers carry an example of each outcome found, with the rule
+(or default) behind it, so a failed expectation can say exactly why.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .engine import Cells, DecisionMap
+from .evaluator import Evaluator
+from .packet import Decider
+from .space import (
+    PORT_PROTOCOLS,
+    PROTOCOLS,
+    Interval,
+    IntervalSet,
+    example_point,
+    intersect,
+    peer_domain,
+    point_address,
+    port_domain,
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One packet of an outcome: protocol, port, the peer (an address; None for a member),
+    and what decided it (None: the default)."""
+
+    protocol: str
+    port: int | None
+    address: str | None
+    decider: Decider | None
+
+    def text(self, direction: str, default_reason: str) -> str:
+        port = f"/{self.port}" if self.port is not None else ""
+        peer = self.address or "the member"
+        word = "from" if direction == "ingress" else "to"
+        why = self.decider.text() if self.decider is not None else default_reason
+        return f"{self.protocol}{port} {word} {peer}: {why}"
+
+
+@dataclass
+class Coverage:
+    """Examples of packets accepted, dropped and undetermined (None when there are none),
+    and every decider that accepts some of them."""
+
+    direction: str
+    default_reason: str
+    accepted: Example | None = None
+    dropped: Example | None = None
+    unknown: Example | None = None
+    acceptors: list[Decider | None] = field(default_factory=list)
+
+    @property
+    def all_accepted(self) -> bool:
+        return self.accepted is not None and self.dropped is None and self.unknown is None
+
+    @property
+    def none_accepted(self) -> bool:
+        return self.accepted is None and self.unknown is None
+
+    def note(self, outcome: str, example: Example) -> None:
+        if outcome == "accept":
+            if self.accepted is None:
+                self.accepted = example
+            if example.decider not in self.acceptors:
+                self.acceptors.append(example.decider)
+        elif outcome == "drop":
+            self.dropped = self.dropped or example
+        else:
+            self.unknown = self.unknown or example
+
+
+def _scope(protocol: str, port: int | None) -> Iterator[tuple[str, Interval]]:
+    """(protocol, port range) pairs a question covers: ``all`` is every protocol, a missing
+    port is every port."""
+    for proto in PROTOCOLS if protocol == "all" else (protocol,):
+        if proto in PORT_PROTOCOLS and port is not None:
+            yield proto, (port, port)
+        else:
+            yield proto, port_domain(proto)
+
+
+def _segments(dm: DecisionMap, proto: str, ports: Interval) -> Iterator[tuple[int, Cells]]:
+    seg = dm.segments(proto)
+    for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
+        if end >= ports[0] and start <= ports[1]:
+            yield max(start, ports[0]), dm.cells(proto, i)
+
+
+def _outcome(dm: DecisionMap, winner: int, pending: tuple[int, ...]) -> str:
+    accept = dm.compiled.outcome(winner)
+    if any(dm.compiled.outcome(u) != accept for u in pending):
+        return "unknown"
+    return "accept" if accept else "drop"
+
+
+def _decider(dm: DecisionMap, rank: int) -> Decider | None:
+    return dm.compiled.deciders[rank] if rank >= 0 else None
+
+
+def peer_set_coverage(
+    ev: Evaluator, direction: str, protocol: str, port: int | None, peers: IntervalSet
+) -> Coverage:
+    """How the packets from (or to) any address of ``peers`` fare."""
+    dm = ev.decision_map(direction)
+    cov = Coverage(direction, dm.compiled.default_reason)
+    for proto, ports in _scope(protocol, port):
+        window = intersect(peers, peer_domain(proto))
+        shown_port = None if proto not in PORT_PROTOCOLS else ports[0]
+        for start, cells in _segments(dm, proto, ports):
+            shown = start if shown_port is not None else None
+            for j, w in enumerate(cells.winners):
+                piece = intersect(((cells.starts[j], cells.end(j)),), window)
+                if not piece:
+                    continue
+                point = example_point(piece)
+                assert point is not None
+                example = Example(proto, shown, str(point_address(point)), _decider(dm, w))
+                cov.note(_outcome(dm, w, cells.pending[j]), example)
+    return cov
+
+
+def member_coverage(
+    ev: Evaluator, direction: str, protocol: str, port: int | None, points: tuple[int, ...]
+) -> tuple[Coverage, dict[str, list[Interval]]]:
+    """How packets from (or to) one member of several groups fare, and the ports (per
+    protocol) it surely gets through on."""
+    dm = ev.decision_map(direction)
+    cov = Coverage(direction, dm.compiled.default_reason)
+    open_ports: dict[str, list[Interval]] = {}
+    for proto, ports in _scope(protocol, port):
+        seg = dm.segments(proto)
+        for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
+            if end < ports[0] or start > ports[1]:
+                continue
+            lo, hi = max(start, ports[0]), min(end, ports[1])
+            cells = dm.cells(proto, i)
+            ranks: set[int] = set()
+            pending: set[int] = set()
+            for point in points:
+                j = bisect_right(cells.starts, point) - 1
+                ranks.add(cells.winners[j])
+                pending.update(cells.pending[j])
+            known = sorted(r for r in ranks if r >= 0)
+            w = known[0] if known else -1
+            pend = tuple(u for u in pending if w < 0 or u < w)
+            outcome = _outcome(dm, w, pend)
+            shown = lo if proto in PORT_PROTOCOLS else None
+            cov.note(outcome, Example(proto, shown, None, _decider(dm, w)))
+            if outcome == "accept":
+                open_ports.setdefault(proto, []).append((lo, hi))
+    return cov, open_ports

@@ -1,0 +1,123 @@
+"""Where groups come from: a stack (desired) or a current state (a snapshot file or an API
+JSON body), and how a user names what to evaluate: a group, several groups, or a NIC.
+
+In a stack, NICs list group *names*; in a state, group *IDs*. Both are accepted wherever a
+group is named.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..formats import snapshot
+from ..formats.api import group_from_attribute
+from ..model.build import build_state
+from ..model.group import Member, SecurityGroup
+from ..model.issues import InputError
+from ..model.stack import Stack, State
+from .catalog import Context
+from .evaluator import Evaluator
+
+Source = Stack | State
+
+
+def load_current(path: Path) -> State:
+    """A current state from a snapshot file or a ``DescribeSecurityGroupAttribute`` JSON body
+    (one body, or a list of them). The one place that reads current state from a path."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read current state {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if snapshot.looks_like(data):
+        return snapshot.loads(text, source=str(path))
+    bodies = data if isinstance(data, list) else [data]
+    if not bodies or not all(isinstance(b, dict) and "SecurityGroupId" in b for b in bodies):
+        raise InputError(
+            f"{path}: neither an sgplan snapshot nor a DescribeSecurityGroupAttribute body "
+            "(no 'groups' and 'version', no 'SecurityGroupId')"
+        )
+    groups = []
+    for body in bodies:
+        group, problems = group_from_attribute(body, source=str(path))
+        if problems:
+            raise InputError(f"{path}: " + "; ".join(str(p) for p in problems))
+        groups.append(group)
+    return build_state({"region": bodies[0].get("RegionId"), "groups": groups}, source=str(path))
+
+
+def context_of(source: Source) -> Context:
+    return Context.of(source.groups, source.prefix_lists)
+
+
+def source_name(source: Source) -> str:
+    return f"stack {source.name}" if isinstance(source, Stack) else "the current state"
+
+
+def find_group(source: Source, ref: str) -> SecurityGroup:
+    """A group by name or ID; a clear error listing the choices when there is none."""
+    raw = ref.removeprefix("group:").strip()
+    found = [g for g in source.groups if raw in (g.name, g.id)]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        ids = ", ".join(g.id or "?" for g in found)
+        raise InputError(
+            f"{len(found)} groups are named {raw!r} in {source_name(source)}; use an ID: {ids}"
+        )
+    raise InputError(f"no group {raw!r} in {source_name(source)}; allowed: {_choices(source)}")
+
+
+def find_member(source: Source, nic: str) -> Member:
+    for m in source.members:
+        if nic in (m.nic, m.instance):
+            return m
+    known = ", ".join(sorted(m.nic for m in source.members)) or "none listed"
+    raise InputError(f"no NIC or instance {nic!r} in {source_name(source)}; allowed: {known}")
+
+
+def _choices(source: Source, limit: int = 10) -> str:
+    names = sorted(g.name or g.id or "?" for g in source.groups)
+    if not names:
+        return "no groups defined"
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a verdict is about: a NIC (its groups in join order) or a group alone."""
+
+    label: str
+    groups: tuple[SecurityGroup, ...]
+
+
+def nic_subject(source: Source, nic: str) -> Subject:
+    member = find_member(source, nic)
+    groups = tuple(find_group(source, g) for g in member.groups)
+    return Subject(f"NIC {member.nic}", groups)
+
+
+def group_subject(source: Source, refs: Sequence[str]) -> Subject:
+    groups = tuple(find_group(source, r) for r in refs)
+    if not groups:
+        raise InputError("name at least one group (or a NIC)")
+    noun = "group" if len(groups) == 1 else "groups"
+    return Subject(f"{noun} " + " + ".join(g.name or g.id or "?" for g in groups), groups)
+
+
+def subjects_joining(source: Source, group: SecurityGroup) -> list[Subject]:
+    """The NICs that join ``group`` (with all their groups); the group alone if none do."""
+    refs = {group.name, group.id} - {None}
+    out = [nic_subject(source, m.nic) for m in source.members if refs & set(m.groups)]
+    return out or [Subject(f"group {group.name or group.id}", (group,))]
+
+
+def evaluator(source: Source, subject: Subject, context: Context | None = None) -> Evaluator:
+    return Evaluator(subject.groups, context or context_of(source), subject.label)
