@@ -7,7 +7,7 @@ Built from the roles of ``modules/roles.py``. Staging is a clone of this stack
 from __future__ import annotations
 
 from modules.roles import allowlist_egress, bastion, datastore, internal_service, web_tier
-from sgplan import Stack, define_stack, egress, group, member, svc
+from sgplan import Stack, allows, define_stack, denies, egress, group, member, svc
 from stacks import catalog
 
 ENV = "prod"
@@ -52,5 +52,14 @@ def build() -> Stack:
             member("eni-bp1db01", DB, instance="i-bp1db01"),
             member("eni-bp1cache01", CACHE, instance="i-bp1cache01"),
             member("eni-bp1bastion01", BASTION, instance="i-bp1bastion01"),
+        ],
+        intents=[
+            allows("tcp", 443, source="internet", target=WEB, name="shop is public"),
+            allows("tcp", 80, source="internet", target=WEB, name="http is public"),
+            denies("tcp", 22, source="internet", target=WEB, name="no public SSH on web"),
+            denies("tcp", 3306, source="internet", target="*", name="MySQL never public"),
+            denies("tcp", 6379, source="internet", target="*", name="Redis never public"),
+            allows("tcp", 3306, source=f"group:{APP}", target=DB, name="app reaches MySQL"),
+            denies("tcp", 3306, source=f"group:{WEB}", target=DB, name="web skips the app tier"),
         ],
     )  # fmt: skip

@@ -79,15 +79,21 @@ def _packet_problem(p: Packet) -> str | None:
 
 
 def parse_endpoint(text: str) -> tuple[Address | None, tuple[str, ...]]:
-    """``1.2.3.4``, ``2001:db8::1``, ``group:NAME``, ``sg-...``, or several of them separated
-    by spaces or commas (an address and the groups of the same member)."""
+    """``1.2.3.4`` (or ``1.2.3.4/32``), ``2001:db8::1``, ``group:NAME``, ``NAME``, ``sg-...``,
+    or an address and the groups of the same member, separated by spaces or commas."""
     address: Address | None = None
     groups: list[str] = []
     for part in text.replace(",", " ").split():
+        raw = part.removesuffix("/32") if "." in part else part.removesuffix("/128")
         try:
-            addr = ipaddress.ip_address(part)
+            addr = ipaddress.ip_address(raw)
         except ValueError:
-            groups.append(part[len("group:") :] if part.startswith("group:") else part)
+            if ("." in part or ":" in part) and all(c in "0123456789abcdefABCDEF.:/" for c in part):
+                raise InputError(
+                    f"peer {part!r} is not one address; allowed: an address, a group "
+                    "(group:NAME, sg-...), or an address and its groups"
+                ) from None
+            groups.append(part.removeprefix("group:"))
             continue
         if address is not None:
             raise InputError(f"peer {text!r} names two addresses; allowed: one address")

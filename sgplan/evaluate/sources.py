@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..formats import snapshot
 from ..formats.api import group_from_attribute
+from ..load import load_stack
 from ..model.build import build_state
 from ..model.group import Member, SecurityGroup
 from ..model.issues import InputError
@@ -50,6 +51,16 @@ def load_current(path: Path) -> State:
             raise InputError(f"{path}: " + "; ".join(str(p) for p in problems))
         groups.append(group)
     return build_state({"region": bodies[0].get("RegionId"), "groups": groups}, source=str(path))
+
+
+def one_source(stack: str | None, current: Path | None) -> Source:
+    """The stack (by name or path) or the current state (a file) a user named: exactly one."""
+    if (stack is None) == (current is None):
+        raise InputError("give either --stack NAME or --current PATH (exactly one)")
+    if current is not None:
+        return load_current(current)
+    assert stack is not None
+    return load_stack(stack)
 
 
 def context_of(source: Source) -> Context:

@@ -1,0 +1,237 @@
+"""``sgplan check``: the console's diagnosis, offline. Is a packet allowed, and which rule
+decides? Or the one-click set (ICMP, tcp 80, 443, 22, 3389, 8080), or what a NIC or group
+lets through at all."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..evaluate.access import effective_access
+from ..evaluate.evaluator import Evaluator
+from ..evaluate.packet import Packet, parse_endpoint
+from ..evaluate.query import Coverage, peer_set_coverage
+from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, one_source
+from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, IntervalSet, cidr_interval
+from ..model.issues import InputError
+from .app import OutputFormat, app, out, user_errors
+
+StackOption = Annotated[
+    str | None,
+    typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path"),
+]
+CurrentOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--current",
+        "-c",
+        help="current state: an sgplan snapshot or a DescribeSecurityGroupAttribute JSON body",
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")]
+
+# The console's one-click diagnosis (SPEC 5).
+DIAGNOSIS: tuple[tuple[str, int | None], ...] = (
+    ("icmp", None), ("tcp", 80), ("tcp", 443), ("tcp", 22), ("tcp", 3389), ("tcp", 8080),
+)  # fmt: skip
+PEER_SETS: dict[str, IntervalSet] = {
+    "internet": PUBLIC,
+    "internet-v4": PUBLIC_V4,
+    "internet-v6": PUBLIC_V6,
+}
+
+
+@app.command()
+@user_errors
+def check(
+    stack: StackOption = None,
+    current: CurrentOption = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option("--group", "-g", help="a group by name or ID (repeat: groups of one NIC)"),
+    ] = None,
+    nic: Annotated[
+        str | None, typer.Option("--nic", "-n", help="a NIC (or instance) listed in members")
+    ] = None,
+    direction: Annotated[
+        str, typer.Option("--direction", "-d", help="ingress or egress")
+    ] = "ingress",
+    protocol: Annotated[
+        str, typer.Option("--protocol", "-p", help="tcp, udp, icmp, icmpv6 or gre")
+    ] = "tcp",
+    port: Annotated[int | None, typer.Option("--port", help="destination port (tcp/udp)")] = None,
+    peer: Annotated[
+        str | None,
+        typer.Option(
+            "--peer",
+            help="source (ingress) or destination (egress): an address, a CIDR, internet, "
+            "group:NAME, sg-..., or an address and groups of one member",
+        ),
+    ] = None,
+    diagnose: Annotated[
+        bool, typer.Option("--diagnose", help="ICMP, tcp 80, 443, 22, 3389 and 8080 at once")
+    ] = False,
+    access: Annotated[
+        bool, typer.Option("--access", help="list everything the NIC or group lets through")
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Judge packets against a NIC's groups (or one group) and say which rule decides."""
+    source = one_source(stack, current)
+    subject = _subject(source, group or [], nic)
+    ev = evaluator(source, subject)
+    if direction not in ("ingress", "egress"):
+        raise InputError(f"direction {direction!r} is not allowed; allowed: ingress, egress")
+    if access:
+        _print(output, _access_report(ev, subject), _access_lines)
+        return
+    if peer is None:
+        raise InputError("give --peer (or --access to list everything let through)")
+    checks = _checks(protocol, port, diagnose)
+    peers = _peer_set(peer)
+    if peers is not None:
+        report = _set_report(ev, subject, direction, peer, peers, checks)
+    else:
+        report = _packet_report(ev, subject, direction, peer, checks)
+    _print(output, report, _report_lines)
+
+
+def _subject(source: Any, groups: Sequence[str], nic: str | None) -> Subject:
+    if nic is not None and groups:
+        raise InputError("give --nic or --group, not both")
+    if nic is not None:
+        return nic_subject(source, nic)
+    return group_subject(source, groups)
+
+
+def _checks(protocol: str, port: int | None, diagnose: bool) -> list[tuple[str, int | None]]:
+    if diagnose:
+        return list(DIAGNOSIS)
+    return [(protocol.lower(), port)]
+
+
+def _peer_set(text: str) -> IntervalSet | None:
+    """A set of addresses (``internet``, a CIDR wider than one address), else None."""
+    key = text.strip().lower()
+    if key in PEER_SETS:
+        return PEER_SETS[key]
+    if "/" in key and " " not in key and "," not in key and not key.startswith("group:"):
+        try:
+            net = ipaddress.ip_network(key, strict=False)
+        except ValueError:
+            return None
+        if net.num_addresses > 1:
+            return (cidr_interval(net.compressed),)
+    return None
+
+
+def _packet_report(
+    ev: Evaluator, subject: Subject, direction: str, peer: str, checks: list[tuple[str, int | None]]
+) -> dict[str, Any]:
+    address, groups = parse_endpoint(peer)
+    rows = []
+    for proto, port in checks:
+        if proto == "icmp" and address is not None and address.version == 6:
+            proto = "icmpv6"
+        pk = Packet(direction, proto, port, address, groups)  # type: ignore[arg-type]
+        v = ev.decide(pk)
+        rows.append({"check": _label(proto, port), **v.as_dict()})
+    return {"subject": subject.label, "direction": direction, "peer": peer, "results": rows}
+
+
+def _set_report(
+    ev: Evaluator,
+    subject: Subject,
+    direction: str,
+    peer: str,
+    peers: IntervalSet,
+    checks: list[tuple[str, int | None]],
+) -> dict[str, Any]:
+    rows = []
+    for proto, port in checks:
+        for p in ("icmp", "icmpv6") if proto == "icmp" else (proto,):
+            cov = peer_set_coverage(ev, direction, p, port, peers)
+            rows.append({"check": _label(p, port), **_coverage_dict(cov)})
+    return {"subject": subject.label, "direction": direction, "peer": peer, "results": rows}
+
+
+def _coverage_dict(cov: Coverage) -> dict[str, Any]:
+    if cov.accepted is None and cov.dropped is None and cov.unknown is None:
+        outcome = "none"  # e.g. ICMPv6 asked about IPv4 addresses only
+    elif cov.all_accepted:
+        outcome = "accept"
+    elif cov.none_accepted and cov.unknown is None:
+        outcome = "drop"
+    else:
+        outcome = "partly"
+    examples = {}
+    for name in ("accepted", "dropped", "unknown"):
+        ex = getattr(cov, name)
+        if ex is not None:
+            examples[name] = ex.text(cov.direction, cov.default_reason)
+    return {"outcome": outcome, "examples": examples}
+
+
+_NAMES = {"icmp": "ICMP", "icmpv6": "ICMPv6", "gre": "GRE", "tcp": "TCP", "udp": "UDP"}
+
+
+def _label(protocol: str, port: int | None) -> str:
+    return _NAMES[protocol] if port is None else f"{protocol}/{port}"
+
+
+def _access_report(ev: Evaluator, subject: Subject) -> dict[str, Any]:
+    index = ev.context.index
+    out: dict[str, Any] = {"subject": subject.label, "directions": []}
+    for d in ("ingress", "egress"):
+        acc = effective_access(ev.decision_map(d))
+        out["directions"].append(
+            {
+                "direction": d,
+                "allowed": [f.as_dict() | {"text": f.text(d)} for f in acc.allowed.flows(index)],
+                "undetermined": [
+                    f.as_dict() | {"text": f.text(d)} for f in acc.undetermined.flows(index)
+                ],
+            }
+        )
+    return out
+
+
+def _access_lines(report: dict[str, Any]) -> list[str]:
+    lines = []
+    for d in report["directions"]:
+        lines.append(f"{report['subject']}: {d['direction']} lets through")
+        lines.extend(f"  {f['text']}" for f in d["allowed"])
+        if not d["allowed"]:
+            lines.append("  nothing")
+        if d["undetermined"]:
+            lines.append("  and, depending on prefix lists not defined here:")
+            lines.extend(f"  ? {f['text']}" for f in d["undetermined"])
+    return lines
+
+
+def _report_lines(report: dict[str, Any]) -> list[str]:
+    word = "from" if report["direction"] == "ingress" else "to"
+    lines = [f"{report['subject']}: {report['direction']} {word} {report['peer']}"]
+    width = max(len(r["check"]) for r in report["results"])
+    for r in report["results"]:
+        if "reason" in r:
+            lines.append(f"  {r['check']:<{width}}  {r['outcome']:<7}  {r['reason']}")
+            continue
+        examples = [f"{name} e.g. {text}" for name, text in r["examples"].items()] or [""]
+        lines.append(f"  {r['check']:<{width}}  {r['outcome']:<7}  {examples[0]}".rstrip())
+        lines.extend(f"  {'':<{width}}  {'':<7}  {text}" for text in examples[1:])
+    return lines
+
+
+def _print(output: OutputFormat, report: dict[str, Any], lines: Any) -> None:
+    console = out()
+    if output is OutputFormat.json:
+        console.print_json(json.dumps(report))
+        return
+    for line in lines(report):
+        console.print(line, markup=False)
