@@ -19,8 +19,8 @@ from typing import Any
 
 from ..model.ports import PortRange
 from .catalog import GroupIndex
-from .compile import Box, Compiled
-from .engine import Cells, DecisionMap
+from .compile import Box
+from .engine import Cell, Cells, DecisionMap, combine
 from .space import (
     AXIS,
     EMPTY,
@@ -190,7 +190,7 @@ def effective_access(dm: DecisionMap, region: Region = EVERYWHERE) -> Access:
                 cells = dm.cells(proto, i)
                 key = id(cells)
                 if key not in classified:
-                    classified[key] = _classify(cells, compiled)
+                    classified[key] = _classify(dm, cells)
                 yes, maybe = classified[key]
                 plo, phi = max(lo, seg.starts[i]), min(hi, seg.ends[i])
                 a = intersect(yes, window)
@@ -204,17 +204,31 @@ def effective_access(dm: DecisionMap, region: Region = EVERYWHERE) -> Access:
     return Access(compiled.direction, FlowSet(allowed), FlowSet(undetermined))
 
 
-def _classify(cells: Cells, compiled: Compiled) -> tuple[IntervalSet, IntervalSet]:
-    """The peers a segment accepts for sure, and those that depend on unknown lists."""
-    accepts = compiled.accepts
-    flags = [accepts[w] for w in cells.winners]
+def _classify(dm: DecisionMap, cells: Cells) -> tuple[IntervalSet, IntervalSet]:
+    """The peers a segment accepts for sure, and those whose verdict is unknown (a prefix
+    list not defined here, or a member's private address). A group point is accepted when
+    every private address its member may have is."""
+    compiled = dm.compiled
+    flags: list[bool] = []
     maybe: list[tuple[int, int]] = []
-    if any(cells.pending):
-        for j, pend in enumerate(cells.pending):
-            if any(accepts[u] != flags[j] for u in pend):
-                flags[j] = False
-                maybe.append((cells.starts[j], cells.end(j)))
+    for j, w in enumerate(cells.winners):
+        pend = cells.pending[j]
+        if cells.starts[j] >= GROUP_LO:
+            found = {compiled.judge(*_wp(combine(cells.cell(j), c))) for c in dm.member_view(cells)}
+            outcome = found.pop() if len(found) == 1 else "unknown"
+        elif pend:
+            outcome = compiled.judge(w, pend)
+        else:
+            flags.append(compiled.accepts[w])
+            continue
+        flags.append(outcome == "accept")
+        if outcome == "unknown":
+            maybe.append((cells.starts[j], cells.end(j)))
     return _runs(cells, flags), normalize(maybe)
+
+
+def _wp(cell: Cell) -> tuple[int, tuple[int, ...]]:
+    return cell[0], cell[2]
 
 
 def _runs(cells: Cells, flags: list[bool]) -> IntervalSet:

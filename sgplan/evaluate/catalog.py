@@ -60,11 +60,8 @@ class Directory:
     else its ID; a group known only from a rule's peer keeps the peer's text.
     """
 
-    def __init__(
-        self, groups: Iterable[SecurityGroup] = (), aliases: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, groups: Iterable[SecurityGroup] = ()) -> None:
         known = list(groups)
-        self._aliases = dict(aliases or {})
         names = Counter(g.name for g in known if g.name)
         self._by_id: dict[str, str] = {}
         for g in known:
@@ -75,11 +72,11 @@ class Directory:
     def of_group(self, group: SecurityGroup) -> str:
         if group.id and group.id in self._by_id:
             return self._by_id[group.id]
-        return self._aliases.get(group.name, group.name) if group.name else (group.id or "?")
+        return group.name or group.id or "?"
 
     def of_peer(self, peer: Peer) -> str:
         if peer.kind == "group_name":
-            return self._aliases.get(peer.value, peer.value)
+            return peer.value
         return self._by_id.get(peer.value, str(peer))
 
     def resolve(self, text: str) -> str:
@@ -91,8 +88,6 @@ class Directory:
             raise InputError(f"{text!r} names no group; allowed: NAME, group:NAME, sg-...")
         if raw in self._by_id:
             return self._by_id[raw]
-        if raw in self._aliases:
-            return self._aliases[raw]
         if raw.startswith("sg-") or "/sg-" in raw:
             try:
                 return self.of_peer(parse_peer(raw))

@@ -18,9 +18,8 @@ from ..model.group import SecurityGroup
 from ..model.peers import Peer
 from ..model.rule import Rule
 from .catalog import Context
-from .packet import Decider, RuleRef
+from .packet import Decider, Outcome, RuleRef
 from .space import (
-    GROUPS,
     PORT_HI,
     PORT_LO,
     PORT_PROTOCOLS,
@@ -32,7 +31,6 @@ from .space import (
     V6_LO,
     IntervalSet,
     cidr_interval,
-    intersect,
     normalize,
     port_domain,
 )
@@ -71,6 +69,13 @@ class Compiled:
         """Whether decider ``rank`` (-1: the default) lets the packet through."""
         return self.accepts[rank]
 
+    def judge(self, winner: int, pending: tuple[int, ...]) -> Outcome:
+        """accept or drop, or unknown when a pending rule (unknown prefix list) would differ."""
+        accept = self.accepts[winner]
+        if any(self.accepts[u] != accept for u in pending):
+            return "unknown"
+        return "accept" if accept else "drop"
+
 
 def _default(groups: Sequence[SecurityGroup], direction: str) -> tuple[bool, str]:
     if direction == "ingress":
@@ -80,8 +85,8 @@ def _default(groups: Sequence[SecurityGroup], direction: str) -> tuple[bool, str
     return True, "no rule matches, and normal groups allow egress by default"
 
 
-# Every peer, one interval per region (an unknown prefix list could hold anything).
-_ANYWHERE: IntervalSet = (*V4, *V6, *GROUPS)
+# Every address, one interval per family (an unknown prefix list could hold anything).
+_ANYWHERE: IntervalSet = (*V4, *V6)
 
 
 class _PeerCache:
@@ -109,9 +114,6 @@ class _PeerCache:
             if plist is None:
                 return _ANYWHERE, str(peer)
             ivs = normalize(cidr_interval(c) for c in plist.cidrs)
-        if intersect(ivs, V4) == V4:
-            # Covers every IPv4 address, so also every group member whatever its address.
-            ivs = (*ivs, *GROUPS)
         return ivs, None
 
 

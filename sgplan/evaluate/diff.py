@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model.group import PrefixList, SecurityGroup
+from ..model.rule import Rule
 from .access import EVERYWHERE, Flow, FlowSet, Region, effective_access, region_of
 from .catalog import Context, Directory, GroupIndex
 from .compile import Box, Compiled
 from .evaluator import Evaluator
-from .space import PROTOCOLS
+from .space import GROUP_HI, GROUP_LO, MEMBER_SPACE, PROTOCOLS, intersect
 
 Status = Literal["new", "changed", "removed"]
 DIRECTIONS: tuple[str, str] = ("ingress", "egress")
@@ -88,7 +89,14 @@ def changed_region(old: Compiled, new: Compiled) -> Region:
         before = Counter(_identity(old, b) for b in old.boxes[proto])
         after = Counter(_identity(new, b) for b in new.boxes[proto])
         diff = (before - after) + (after - before)
-        changed[proto] = [Box(k[2], k[3], k[4], k[5], 0) for k in diff.elements()]
+        boxes = [Box(k[2], k[3], k[4], k[5], 0) for k in diff.elements()]
+        # a changed address rule over private addresses changes what members may get
+        boxes += [
+            Box(b.plo, b.phi, GROUP_LO, GROUP_HI, 0)
+            for b in boxes
+            if intersect(((b.alo, b.ahi),), MEMBER_SPACE)
+        ]
+        changed[proto] = boxes
     return region_of(changed)
 
 
@@ -136,26 +144,21 @@ def group_flow_changes(
     want = list(desired)
     have = list(current)
     pairs, added, removed = _pair(want, have)
-    aliases = {d.name: _token_source(c) for d, c in pairs if d.name != _token_source(c)}
-    directory = Directory([*have, *added], aliases)
+    # one token per group, the desired name; live IDs lead to it
+    named = [d.model_copy(update={"id": d.id or c.id}) for d, c in pairs]
+    directory = Directory([*named, *added, *removed])
     old_ctx = Context(directory, GroupIndex()).with_lists(current_lists)
     new_ctx = old_ctx.with_lists(desired_lists)
-    lists_differ = _lists(old_ctx) != _lists(new_ctx)
     out: list[GroupFlowChange] = []
     for d, c in pairs:
-        rules_changed = _meaning(d) != _meaning(c)
-        uses_lists = any(r.peer.is_prefix_list for r in (*d.rules, *c.rules))
-        if rules_changed or (lists_differ and uses_lists):
+        rules_changed = _meaning(d, directory) != _meaning(c, directory)
+        if rules_changed or _lists_changed((*d.rules, *c.rules), old_ctx, new_ctx):
             out.append(_change(c, d, old_ctx, new_ctx, "changed", rules_changed))
     for d in added:
         out.append(_change(_emptied(d), d, old_ctx, new_ctx, "new", bool(d.rules)))
     for c in removed:
         out.append(_change(c, _emptied(c), old_ctx, new_ctx, "removed", bool(c.rules)))
     return out
-
-
-def _token_source(g: SecurityGroup) -> str:
-    return g.name or g.id or "?"
 
 
 def _pair(
@@ -181,13 +184,24 @@ def _pair(
     return pairs, added, removed
 
 
-def _meaning(g: SecurityGroup) -> tuple[object, ...]:
-    """What decides reachability: kind, inner policy, network and the rules' identities."""
-    return (g.type, g.inner_access_policy, g.network, frozenset(r.key for r in g.rules))
+def _meaning(g: SecurityGroup, directory: Directory) -> tuple[object, ...]:
+    """What decides reachability: kind, inner policy, network and the rules' identities,
+    group peers by token (``group:web`` and web's live ID are the same peer)."""
+    rules = frozenset(
+        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), r.key[8])
+        for r in g.rules
+    )
+    return (g.type, g.inner_access_policy, g.network, rules)
 
 
-def _lists(ctx: Context) -> dict[str, tuple[str, ...]]:
-    return {k: tuple(sorted(v.cidrs)) for k, v in ctx.prefix_lists.items()}
+def _lists_changed(rules: Iterable[Rule], old: Context, new: Context) -> bool:
+    """Whether a prefix list these rules use holds other blocks in the new version."""
+    for r in rules:
+        if r.peer.is_prefix_list:
+            a, b = old.prefix_list(r.peer), new.prefix_list(r.peer)
+            if (a and sorted(a.cidrs)) != (b and sorted(b.cidrs)):
+                return True
+    return False
 
 
 def _emptied(g: SecurityGroup) -> SecurityGroup:

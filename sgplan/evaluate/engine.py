@@ -19,11 +19,13 @@ from bisect import bisect_right, insort
 from dataclasses import dataclass
 
 from .compile import Box, Compiled
-from .space import GROUP_HI, port_domain
+from .space import GROUP_HI, GROUP_LO, MEMBER_SPACE, V6_LO, port_domain
 
 Peers = tuple[tuple[int, int, int, bool], ...]  # (rank, lo, hi, unknown) of some boxes
 Cell = tuple[int, int, tuple[int, ...]]  # winner, runner-up, pending
 _END = GROUP_HI + 1
+# Cells never span two regions (IPv4, IPv6, groups): a cell starts at each region's start.
+_REGION_STARTS = frozenset({V6_LO, GROUP_LO})
 _NONE: Cell = (-1, -1, ())
 
 
@@ -57,7 +59,7 @@ class Segments:
 
 def paint(active: Peers) -> Cells:
     """Sweep the peer axis once, keeping the active ranks sorted."""
-    events: list[tuple[int, int, int, bool]] = []
+    events: list[tuple[int, int, int, bool]] = [(s, 2, -1, False) for s in _REGION_STARTS]
     for rank, lo, hi, unknown in active:
         events.append((lo, 1, rank, unknown))
         events.append((hi + 1, 0, rank, unknown))
@@ -87,7 +89,9 @@ def paint(active: Peers) -> Cells:
         while i < n and events[i][0] == nxt:
             _, opens, rank, unk = events[i]
             ranks = unknown_ranks if unk else known
-            if opens:
+            if opens == 2:
+                last = None  # a region starts here
+            elif opens:
                 insort(ranks, rank)
             else:
                 ranks.remove(rank)
@@ -113,7 +117,7 @@ def overlay(base: Cells, top: Cells) -> Cells:
         if tw < 0 and not tp:
             # no top box here: the base cells as they are (they differ from each other)
             cell = (bwin[first], brun[first], bpend[first])
-            if cell != last:
+            if cell != last or start in _REGION_STARTS:
                 starts.append(start)
                 winners.append(cell[0])
                 runners.append(cell[1])
@@ -134,13 +138,24 @@ def overlay(base: Cells, top: Cells) -> Cells:
                 w, r = bw, (tw if br < 0 or tw < br else br)
             bp = bpend[i]
             p = tuple(sorted(u for u in {*bp, *tp} if w < 0 or u < w)) if bp or tp else ()
-            if last != (w, r, p):
+            at = start if i == first else bstarts[i]
+            if last != (w, r, p) or at in _REGION_STARTS:
                 last = (w, r, p)
-                starts.append(start if i == first else bstarts[i])
+                starts.append(at)
                 winners.append(w)
                 runners.append(r)
                 pending.append(p)
     return Cells(starts, winners, runners, pending)
+
+
+def combine(a: Cell, b: Cell) -> Cell:
+    """The cell of a packet matched by the boxes of two cells with disjoint boxes (an
+    address and the groups of the same member)."""
+    ranks = sorted({a[0], a[1], b[0], b[1]} - {-1})
+    w = ranks[0] if ranks else -1
+    r = ranks[1] if len(ranks) > 1 else -1
+    p = tuple(sorted(u for u in {*a[2], *b[2]} if w < 0 or u < w)) if a[2] or b[2] else ()
+    return w, r, p
 
 
 class DecisionMap:
@@ -151,6 +166,7 @@ class DecisionMap:
         self._segments: dict[str, Segments] = {}
         self._painted: dict[Peers, Cells] = {}
         self._shared: dict[tuple[Peers, Peers], Cells] = {}
+        self._members: dict[int, list[Cell]] = {}
 
     def segments(self, protocol: str) -> Segments:
         found = self._segments.get(protocol)
@@ -183,6 +199,35 @@ class DecisionMap:
         if found is None:
             found = self._painted[peers] = paint(peers)
         return found
+
+    def member_view(self, cells: Cells) -> list[Cell]:
+        """The distinct cells a member's unknown private address (:data:`MEMBER_SPACE`) can
+        fall in."""
+        found = self._members.get(id(cells))
+        if found is None:
+            seen: dict[Cell, None] = {}
+            for lo, hi in MEMBER_SPACE:
+                first = bisect_right(cells.starts, lo) - 1
+                stop = bisect_right(cells.starts, hi)
+                for j in range(first, stop):
+                    seen.setdefault(cells.cell(j))
+            found = self._members[id(cells)] = list(seen)
+        return found
+
+    def member(self, protocol: str, port: int, points: tuple[int, ...]) -> list[Cell]:
+        """The cells a member of the groups at ``points`` can be in, one per distinct case
+        of its unknown private address."""
+        seg = self.segments(protocol)
+        i = bisect_right(seg.starts, port) - 1
+        return self.member_cases(seg.cells[i] or self.cells(protocol, i), points)
+
+    def member_cases(self, cells: Cells, points: tuple[int, ...]) -> list[Cell]:
+        side: Cell = (-1, -1, ())
+        for point in points:
+            side = combine(side, cells.cell(bisect_right(cells.starts, point) - 1))
+        # strongest decider first, the default (no rule) last
+        cases = {combine(side, c) for c in self.member_view(cells)}
+        return sorted(cases, key=lambda c: (c[0] < 0, c))
 
     def lookup(self, protocol: str, port: int, point: int) -> Cell:
         """(winner, runner-up, pending) ranks at one point; -1 means none."""

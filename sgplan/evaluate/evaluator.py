@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from ..model.group import PrefixList, SecurityGroup
 from .catalog import Context
 from .compile import Compiled, compile_groups
-from .engine import DecisionMap
-from .packet import Outcome, Packet, Verdict
+from .engine import Cell, DecisionMap, combine
+from .packet import Decider, Outcome, Packet, Verdict
 from .space import NO_PORT, PORT_PROTOCOLS, address_point
 
 
@@ -59,32 +59,40 @@ class Evaluator:
         dm = self.decision_map(packet.direction, packet.nic_type)
         port = packet.port if packet.protocol in PORT_PROTOCOLS else NO_PORT
         assert port is not None
-        ranks: set[int] = set()
-        pending: set[int] = set()
-        for point in self.points(packet):
-            w, r, p = dm.lookup(packet.protocol, port, point)
-            ranks.update((w, r))
-            pending.update(p)
-        return verdict(dm.compiled, packet, ranks, pending)
+        points = self.points(packet)
+        if packet.address is None:
+            cases = dm.member(packet.protocol, port, tuple(points))
+        else:
+            cell: Cell = (-1, -1, ())
+            for point in points:
+                cell = combine(cell, dm.lookup(packet.protocol, port, point))
+            cases = [cell]
+        return verdict(dm.compiled, packet, cases)
 
 
-def verdict(compiled: Compiled, packet: Packet, ranks: set[int], pending: set[int]) -> Verdict:
-    """Turn the ranks found at a packet's points into a verdict with its reason."""
-    ranks.discard(-1)
-    order = sorted(ranks)
-    winner = order[0] if order else -1
-    runner = order[1] if len(order) > 1 else -1
+def verdict(compiled: Compiled, packet: Packet, cases: list[Cell]) -> Verdict:
+    """A verdict from the cells a packet can be in: one, or one per case of a member's
+    unknown address. Definite when every case gives the same definite outcome."""
     deciders = compiled.deciders
-    accept = compiled.outcome(winner)
-    maybe = tuple(deciders[u] for u in sorted(pending) if winner < 0 or u < winner)
-    outcome: Outcome = "accept" if accept else "drop"
-    if any(m.accept != accept for m in maybe):
-        outcome = "unknown"
+
+    def decider(rank: int) -> Decider | None:
+        return deciders[rank] if rank >= 0 else None
+
+    outcomes = {compiled.judge(c[0], c[2]) for c in cases}
+    outcome: Outcome = outcomes.pop() if len(outcomes) == 1 else "unknown"
+    winner, runner, _ = cases[0]
+    pending = sorted({u for c in cases for u in c[2]})
+    member_cases: tuple[tuple[Decider | None, str], ...] = ()
+    if len({c[0] for c in cases}) > 1:
+        member_cases = tuple(
+            (decider(w), compiled.judge(c[0], c[2])) for w, c in {c[0]: c for c in cases}.items()
+        )
     return Verdict(
         packet,
         outcome,
-        deciders[winner] if winner >= 0 else None,
+        decider(winner),
         compiled.default_reason,
-        deciders[runner] if runner >= 0 else None,
-        maybe,
+        decider(runner),
+        tuple(deciders[u] for u in pending),
+        member_cases,
     )

@@ -73,6 +73,8 @@ def _packet_problem(p: Packet) -> str | None:
         return "nic_type must be intranet or internet"
     if p.groups and p.address is not None and p.address.version == 6:
         return "a group member is judged by its private IPv4 address; give an IPv4 address or none"
+    if p.groups and p.protocol == "icmpv6":
+        return "a group member talks over its private IPv4 address; icmpv6 cannot come from it"
     if p.groups and p.nic_type == "internet":
         return "group peers act on private traffic only; nic_type must be intranet"
     return None
@@ -146,8 +148,13 @@ class Decider:
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The outcome for one packet and why: the deciding rule, intra-group access, or the
-    default. ``maybe`` lists rules whose prefix list is not known here and that would decide
-    instead if the list held the peer; when they could change the outcome it is unknown."""
+    default. It is ``unknown`` when it depends on something not known here:
+
+    * ``maybe``: rules through a prefix list not defined here, which would decide instead if
+      the list held the peer;
+    * ``member_cases``: for a group member whose address is not given, what decides for the
+      different private addresses it may have (with the outcome of each).
+    """
 
     packet: Packet
     outcome: Outcome
@@ -155,6 +162,7 @@ class Verdict:
     default_reason: str
     runner: Decider | None = None
     maybe: tuple[Decider, ...] = ()
+    member_cases: tuple[tuple[Decider | None, str], ...] = ()
 
     @property
     def allowed(self) -> bool | None:
@@ -172,7 +180,7 @@ class Verdict:
 
     @property
     def reason(self) -> str:
-        text = self._definite_reason()
+        text = self._member_reason() if self.member_cases else self._definite_reason()
         if not self.maybe:
             return text
         ifs = "; ".join(
@@ -181,6 +189,23 @@ class Verdict:
             for m in self.maybe
         )
         return f"{ifs}; the list is not defined here, otherwise {text}"
+
+    def _member_reason(self) -> str:
+        parts = []
+        for d, outcome in self.member_cases:
+            if d is None:
+                parts.append(f"otherwise the default ({outcome}): {self.default_reason}")
+            elif d.ref is not None and not d.ref.rule.peer.is_group:
+                parts.append(f"{d.text()} if it is in {d.ref.rule.peer} ({outcome})")
+            else:
+                parts.append(f"otherwise {d.text()} ({outcome})")
+        cases = "; ".join(parts)
+        if self.outcome == "unknown":
+            return (
+                f"depends on the member's private address, which is not given: {cases}; "
+                "give the address with the group to decide"
+            )
+        return f"{self.outcome} whatever the member's private address: {cases}"
 
     def _definite_reason(self) -> str:
         d = self.decider
@@ -208,6 +233,14 @@ class Verdict:
             "intra_group": self.decider.intra_group if self.decider else None,
             "maybe": [
                 {**m.ref.as_dict(), "prefix_list": m.unknown_list} for m in self.maybe if m.ref
+            ],
+            "member_cases": [
+                {
+                    "rule": d.ref.as_dict() if d and d.ref else None,
+                    "intra_group": d.intra_group if d else None,
+                    "outcome": outcome,
+                }
+                for d, outcome in self.member_cases
             ],
             "reason": self.reason,
         }

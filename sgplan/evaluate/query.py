@@ -9,7 +9,6 @@ is in all of them at once. Answers carry an example of each outcome found, with 
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,6 +41,14 @@ class Example:
     def text(self, direction: str, default_reason: str) -> str:
         port = f"/{self.port}" if self.port is not None else ""
         peer = self.address or "the member"
+        d = self.decider
+        if (
+            self.address is None
+            and d is not None
+            and d.ref is not None
+            and not d.ref.rule.peer.is_group
+        ):
+            peer = f"the member if its private address is in {d.ref.rule.peer}"
         word = "from" if direction == "ingress" else "to"
         why = self.decider.text() if self.decider is not None else default_reason
         return f"{self.protocol}{port} {word} {peer}: {why}"
@@ -96,13 +103,6 @@ def _segments(dm: DecisionMap, proto: str, ports: Interval) -> Iterator[tuple[in
             yield max(start, ports[0]), dm.cells(proto, i)
 
 
-def _outcome(dm: DecisionMap, winner: int, pending: tuple[int, ...]) -> str:
-    accept = dm.compiled.outcome(winner)
-    if any(dm.compiled.outcome(u) != accept for u in pending):
-        return "unknown"
-    return "accept" if accept else "drop"
-
-
 def _decider(dm: DecisionMap, rank: int) -> Decider | None:
     return dm.compiled.deciders[rank] if rank >= 0 else None
 
@@ -125,17 +125,18 @@ def peer_set_coverage(
                 point = example_point(piece)
                 assert point is not None
                 example = Example(proto, shown, str(point_address(point)), _decider(dm, w))
-                cov.note(_outcome(dm, w, cells.pending[j]), example)
+                cov.note(dm.compiled.judge(w, cells.pending[j]), example)
     return cov
 
 
 def member_coverage(
     ev: Evaluator, direction: str, protocol: str, port: int | None, points: tuple[int, ...]
 ) -> tuple[Coverage, dict[str, list[Interval]]]:
-    """How packets from (or to) one member of several groups fare, and the ports (per
-    protocol) it surely gets through on."""
+    """How packets from (or to) one member of the groups at ``points`` fare (for every
+    private address it may have), and the ports (per protocol) it surely gets through on."""
     dm = ev.decision_map(direction)
-    cov = Coverage(direction, dm.compiled.default_reason)
+    compiled = dm.compiled
+    cov = Coverage(direction, compiled.default_reason)
     open_ports: dict[str, list[Interval]] = {}
     for proto, ports in _scope(protocol, port):
         seg = dm.segments(proto)
@@ -143,19 +144,11 @@ def member_coverage(
             if end < ports[0] or start > ports[1]:
                 continue
             lo, hi = max(start, ports[0]), min(end, ports[1])
-            cells = dm.cells(proto, i)
-            ranks: set[int] = set()
-            pending: set[int] = set()
-            for point in points:
-                j = bisect_right(cells.starts, point) - 1
-                ranks.add(cells.winners[j])
-                pending.update(cells.pending[j])
-            known = sorted(r for r in ranks if r >= 0)
-            w = known[0] if known else -1
-            pend = tuple(u for u in pending if w < 0 or u < w)
-            outcome = _outcome(dm, w, pend)
             shown = lo if proto in PORT_PROTOCOLS else None
-            cov.note(outcome, Example(proto, shown, None, _decider(dm, w)))
-            if outcome == "accept":
+            cases = dm.member_cases(dm.cells(proto, i), points)
+            outcomes = {compiled.judge(w, p) for w, _, p in cases}
+            for w, _, p in cases:
+                cov.note(compiled.judge(w, p), Example(proto, shown, None, _decider(dm, w)))
+            if outcomes == {"accept"}:
                 open_ports.setdefault(proto, []).append((lo, hi))
     return cov, open_ports

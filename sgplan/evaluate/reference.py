@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model.group import SecurityGroup
 from ..model.rule import Rule
 from .catalog import Context
 from .packet import Packet
-
-_ALL_V4 = ipaddress.IPv4Network("0.0.0.0/0")
+from .space import MEMBER_BLOCKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +23,45 @@ class Judgement:
     group: str | None = None
     position: int | None = None
     intra_group: bool = False
+    varies: bool = False  # a member's verdict decided by different rules per address
 
 
 def judge(groups: Sequence[SecurityGroup], packet: Packet, context: Context) -> Judgement:
-    """The verdict for ``packet`` on a NIC in ``groups`` (join order), rule by rule."""
+    """The verdict for ``packet`` on a NIC in ``groups`` (join order), rule by rule.
+
+    A member whose address is not given is judged once per private address that some rule
+    boundary sets apart; the verdict stands only if they all agree.
+    """
+    if packet.address is None:
+        verdicts = {
+            _judge(groups, replace(packet, address=a), context)
+            for a in _member_addresses(groups, context)
+        }
+        if len(verdicts) == 1:
+            return verdicts.pop()
+        outcomes = {v.outcome for v in verdicts}
+        return Judgement(outcomes.pop() if len(outcomes) == 1 else "unknown", varies=True)
+    return _judge(groups, packet, context)
+
+
+def _member_addresses(
+    groups: Sequence[SecurityGroup], context: Context
+) -> list[ipaddress.IPv4Address]:
+    """One private address per stretch of the member blocks between rule boundaries."""
+    blocks = [ipaddress.ip_network(b) for b in MEMBER_BLOCKS]
+    cuts = {int(b.network_address) for b in blocks}
+    for g in groups:
+        for rule in g.rules:
+            for net in _networks(rule, context) or ():
+                if net.version == 4:
+                    cuts.update((int(net.network_address), int(net.broadcast_address) + 1))
+    return [
+        ipaddress.IPv4Address(c) for c in sorted(cuts)
+        if c < 2**32 and any(ipaddress.IPv4Address(c) in b for b in blocks)
+    ]  # fmt: skip
+
+
+def _judge(groups: Sequence[SecurityGroup], packet: Packet, context: Context) -> Judgement:
     directory = context.directory
     peer_groups = {directory.resolve(g) for g in packet.groups}
     for g in groups:
@@ -69,19 +103,24 @@ def _matches(
         return False
     if rule.protocol in ("tcp", "udp") and not rule.ports.covers(packet.port or 0):
         return False
+    if rule.peer.is_group:
+        return context.directory.of_peer(rule.peer) in peer_groups
+    nets = _networks(rule, context)
+    if nets is None:
+        return None
+    return any(packet.address in n for n in nets)
+
+
+def _networks(
+    rule: Rule, context: Context
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """The address blocks of an address or prefix-list rule (None: the list is unknown)."""
     peer = rule.peer
     if peer.is_group:
-        return context.directory.of_peer(peer) in peer_groups
+        return []
     if peer.is_cidr:
-        nets = [ipaddress.ip_network(peer.value)]
-    else:
-        plist = context.prefix_list(peer)
-        if plist is None:
-            return None
-        nets = [ipaddress.ip_network(c) for c in plist.cidrs]
-    addr = packet.address
-    if addr is not None:
-        return any(addr in n for n in nets)
-    # A member whose address is not given matches rules covering every IPv4 address.
-    v4 = [n for n in nets if n.version == 4]
-    return list(ipaddress.collapse_addresses(v4)) == [_ALL_V4]
+        return [ipaddress.ip_network(peer.value)]
+    plist = context.prefix_list(peer)
+    if plist is None:
+        return None
+    return [ipaddress.ip_network(c) for c in plist.cidrs]

@@ -52,11 +52,12 @@ def port_domain(protocol: str) -> Interval:
 
 
 def peer_domain(protocol: str) -> IntervalSet:
-    """Where a packet of ``protocol`` can come from: ICMP is IPv4 only, ICMPv6 IPv6 only."""
+    """Where a packet of ``protocol`` can come from: ICMP is IPv4 only (and group members
+    talk IPv4), ICMPv6 IPv6 only."""
     if protocol == "icmp":
         return (V4[0], GROUPS[0])
     if protocol == "icmpv6":
-        return ((V6_LO, GROUP_HI),)
+        return V6
     return AXIS
 
 
@@ -237,6 +238,11 @@ def _public() -> tuple[IntervalSet, IntervalSet]:
 
 PUBLIC_V4, PUBLIC_V6 = _public()
 PUBLIC: IntervalSet = union(PUBLIC_V4, PUBLIC_V6)
+
+# A member of a group whose address is not given talks over some private IPv4 address of
+# its VPC (RFC 1918): address rules covering part of these blocks may or may not match it.
+MEMBER_BLOCKS: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+MEMBER_SPACE: IntervalSet = normalize(cidr_interval(c) for c in MEMBER_BLOCKS)
 
 # Addresses shown as examples when a set holds them: easier to read than the set's first one.
 _SAMPLES = ("8.8.8.8", "1.1.1.1", "2001:4860:4860::8888")

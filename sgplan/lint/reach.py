@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..evaluate.compile import Box, Compiled
-from ..evaluate.engine import Cells, DecisionMap
+from ..evaluate.engine import Cells, DecisionMap, combine
 from ..evaluate.evaluator import Evaluator
 from ..evaluate.packet import RuleRef
 from ..evaluate.space import (
     GROUP_HI,
+    GROUP_LO,
     PROTOCOLS,
     PUBLIC_V4,
     PUBLIC_V6,
@@ -243,13 +244,12 @@ def _useless(dm: DecisionMap) -> list[Finding]:
             if id(cells) in seen:
                 continue
             seen.add(id(cells))
-            runners, pending = cells.runners, cells.pending
-            for j, w in enumerate(cells.winners):
+            for w, r, p in _decisions(dm, cells):
                 if w < 0:
                     continue
                 if w not in decides:
-                    decides[w] = runners[j]
-                if pending[j] or accepts[runners[j]] != accepts[w]:
+                    decides[w] = r
+                if p or accepts[r] != accepts[w]:
                     matters.add(w)
     unknown = any(d.unknown_list for d in deciders)
     out: list[Finding] = []
@@ -264,6 +264,17 @@ def _useless(dm: DecisionMap) -> list[Finding]:
         elif rank not in matters and not unknown:
             out.append(_redundant(compiled, rank, decides[rank], ref))
     return out
+
+
+def _decisions(dm: DecisionMap, cells: Cells) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+    """(winner, runner-up, pending) of every packet kind a segment holds: each address
+    cell, and for each group cell every case of its member's private address."""
+    for j, w in enumerate(cells.winners):
+        if cells.starts[j] < GROUP_LO:
+            yield w, cells.runners[j], cells.pending[j]
+        else:
+            for c in dm.member_view(cells):
+                yield combine(cells.cell(j), c)
 
 
 def _first_boxes(compiled: Compiled) -> dict[int, tuple[str, Box]]:

@@ -109,8 +109,6 @@ def packets(draw: st.DrawFn, direction: str | None = None) -> Packet:
             sorted(set(draw(st.lists(st.sampled_from(GROUP_NAMES), min_size=1, max_size=2))))
         )
     protos = ["tcp", "udp", "gre"] + (["icmpv6"] if who == "v6" else ["icmp"])
-    if who == "group":
-        protos.append("icmpv6")
     protocol = draw(st.sampled_from(protos))
     port = None
     if protocol in ("tcp", "udp"):

@@ -60,7 +60,7 @@ def test_evaluator_agrees_with_the_reference_judge(nic, pks):
         got = ev.decide(pk)
         want = judge(nic, pk, ctx)
         assert got.outcome == want.outcome, (pk.text(), got.reason)
-        if want.outcome == "unknown":
+        if want.outcome == "unknown" or want.varies:
             continue
         if want.intra_group:
             assert got.decided_by == "intra-group"
