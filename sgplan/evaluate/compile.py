@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..model.group import SecurityGroup
 from ..model.peers import Peer
@@ -142,12 +143,12 @@ def compile_groups(
         for rpos, rule in enumerate(g.rules):
             if rule.direction == direction and (not split or rule.nic_type == nic_type):
                 ranked.append((rule.priority, rule.policy != "drop", gpos, rpos, rule))
-    ranked.sort(key=lambda t: t[:4])
+    ranked.sort(key=itemgetter(0, 1, 2, 3))
     for _prio, accept, gpos, rpos, rule in ranked:
         ivs, unknown = peers.get(rule.peer)
         rank = len(deciders)
         ref = RuleRef(tokens[gpos], rpos + 1, rule, groups[gpos].id)
-        deciders.append(Decider(accept, ref, unknown_list=unknown))
+        deciders.append(Decider(accept, ref, None, unknown))
         _add_boxes(boxes, rule, ivs, rank, unknown is not None)
     accept, reason = _default(groups, direction)
     return Compiled(direction, nic_type, tuple(groups), deciders, boxes, accept, reason, context)

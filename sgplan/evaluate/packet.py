@@ -105,7 +105,7 @@ def parse_endpoint(text: str) -> tuple[Address | None, tuple[str, ...]]:
     return address, tuple(groups)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RuleRef:
     """A rule in its group: what a reviewer needs to find it."""
 
@@ -129,7 +129,7 @@ class RuleRef:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Decider:
     """What can decide a packet: a rule (possibly through an unknown prefix list) or the
     intra-group access of a group the NIC shares with the peer."""

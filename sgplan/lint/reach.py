@@ -12,6 +12,7 @@ least :data:`BLAME_SHARE` of the accepting cells. Rules through prefix lists not
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -234,23 +235,14 @@ def useless_rule_findings(reach: GroupReach) -> list[Finding]:
 
 def _useless(dm: DecisionMap) -> list[Finding]:
     compiled = dm.compiled
-    accepts = compiled.accepts
     deciders = compiled.deciders
-    decides: dict[int, int] = {}  # rank -> a runner-up where it decides
-    matters: set[int] = set()
+    tally = _Deciding(compiled)
     seen: set[int] = set()
     for proto in PROTOCOLS:
         for cells in dm.every_cells(proto):
-            if id(cells) in seen:
-                continue
-            seen.add(id(cells))
-            for w, r, p in _decisions(dm, cells):
-                if w < 0:
-                    continue
-                if w not in decides:
-                    decides[w] = r
-                if p or accepts[r] != accepts[w]:
-                    matters.add(w)
+            if id(cells) not in seen:
+                seen.add(id(cells))
+                tally.add(dm, cells)
     unknown = any(d.unknown_list for d in deciders)
     out: list[Finding] = []
     first: dict[int, tuple[str, Box]] | None = None
@@ -258,23 +250,65 @@ def _useless(dm: DecisionMap) -> list[Finding]:
         ref = d.ref
         if ref is None or d.unknown_list:
             continue
-        if rank not in decides:
+        if rank not in tally.decides:
             first = first if first is not None else _first_boxes(compiled)
             out.append(_shadowed(dm, ref, first.get(rank)))
-        elif rank not in matters and not unknown:
-            out.append(_redundant(compiled, rank, decides[rank], ref))
+        elif rank not in tally.matters and not unknown:
+            out.append(_redundant(compiled, rank, tally.decides[rank], ref))
     return out
 
 
-def _decisions(dm: DecisionMap, cells: Cells) -> Iterator[tuple[int, int, tuple[int, ...]]]:
-    """(winner, runner-up, pending) of every packet kind a segment holds: each address
-    cell, and for each group cell every case of its member's private address."""
-    for j, w in enumerate(cells.winners):
-        if cells.starts[j] < GROUP_LO:
-            yield w, cells.runners[j], cells.pending[j]
-        else:
-            for c in dm.member_view(cells):
-                yield combine(cells.cell(j), c)
+class _Deciding:
+    """Which ranks decide some packet (with a runner-up seen there), and which would change
+    some verdict if removed (their runner-up disagrees, or an unknown list is pending)."""
+
+    def __init__(self, compiled: Compiled):
+        self.accepts = compiled.accepts
+        self.intra = [d.intra_group is not None for d in compiled.deciders]
+        self.decides: dict[int, int] = {}
+        self.matters: set[int] = set()
+
+    def note(self, w: int, r: int, pending: tuple[int, ...]) -> None:
+        if w < 0:
+            return
+        if w not in self.decides:
+            self.decides[w] = r
+        if pending or self.accepts[r] != self.accepts[w]:
+            self.matters.add(w)
+
+    def add(self, dm: DecisionMap, cells: Cells) -> None:
+        """Every packet kind of a segment: each address cell, and for each group cell with
+        a group rule every case of its member's private address (a group cell without one
+        adds nothing the address cells do not)."""
+        winners, runners, pending = cells.winners, cells.runners, cells.pending
+        groups_at = bisect_left(cells.starts, GROUP_LO)
+        decides, matters, accepts = self.decides, self.matters, self.accepts
+        for j in range(groups_at):  # self.note inlined: this is the hot loop of lint
+            w = winners[j]
+            if w >= 0:
+                r = runners[j]
+                decides.setdefault(w, r)
+                if pending[j] or accepts[r] != accepts[w]:
+                    matters.add(w)
+        # intra-group access beats every rule, so members under it add nothing here
+        sides = {
+            cells.cell(j)
+            for j in range(groups_at, len(winners))
+            if winners[j] >= 0 and not self.intra[winners[j]]
+        }
+        if not sides:
+            return
+        view = dm.member_view(cells)
+        for side in sides:
+            gw, gr, gp = side
+            for c in view:
+                w, r, p = c
+                if gp or p:
+                    self.note(*combine(side, c))
+                elif w < 0 or gw < w:  # the group side decides; next: the better of gr, w
+                    self.note(gw, w if w >= 0 and (gr < 0 or w < gr) else gr, ())
+                else:  # the address side decides; next: the better of r, gw
+                    self.note(w, gw if r < 0 or gw < r else r, ())
 
 
 def _first_boxes(compiled: Compiled) -> dict[int, tuple[str, Box]]:
