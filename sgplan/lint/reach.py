@@ -162,16 +162,18 @@ def _pct(share: float) -> str:
 
 
 def exposure_findings(reach: GroupReach, check: str) -> list[Finding]:
-    """One finding per rule that makes a service port reachable from most of the internet."""
+    """One finding per rule that makes a port of a service reachable from most of the
+    internet (judged port by port: a range covering the port counts)."""
     blamed: dict[int, list[str]] = {}
+    whole = (_PUBLIC_V4_SIZE, _PUBLIC_V6_SIZE)
     for svc in EXPOSURE_CHECKS[check]:
-        tally = _Tally()
-        for lo, hi, cells in reach.segments(svc.protocol, svc.lo, svc.hi):
-            tally.add(reach.public(cells), hi - lo + 1)
-        ports = svc.hi - svc.lo + 1
-        whole = (ports * _PUBLIC_V4_SIZE, ports * _PUBLIC_V6_SIZE)
-        for rank, share in tally.wide(whole).items():
-            blamed.setdefault(rank, []).append(f"{svc.text} from {share}")
+        for _lo, _hi, cells in reach.segments(svc.protocol, svc.lo, svc.hi):
+            tally = _Tally()
+            tally.add(reach.public(cells), 1)
+            for rank, share in tally.wide(whole).items():
+                note = f"{svc.text} from {share}"
+                if note not in blamed.setdefault(rank, []):
+                    blamed[rank].append(note)
     return [
         _blame(reach, check, rank, "lets in " + "; ".join(notes))
         for rank, notes in sorted(blamed.items())
