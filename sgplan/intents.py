@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .evaluate.evaluator import Evaluator
 from .evaluate.packet import Packet
-from .evaluate.query import Coverage, Example, member_coverage, peer_set_coverage
+from .evaluate.query import Coverage, Example, Ports, member_coverage, peer_set_coverage
 from .evaluate.sources import (
     Source,
     Subject,
@@ -40,7 +40,6 @@ from .evaluate.space import (
     PUBLIC,
     PUBLIC_V4,
     PUBLIC_V6,
-    Interval,
     IntervalSet,
     cidr_interval,
     intersect,
@@ -165,10 +164,10 @@ class _World:
             sender, receiver = (other, target) if intent.direction == "ingress" else (target, other)
             out_ev = evaluator(self.source, sender, self.context)
             in_ev = evaluator(self.source, receiver, self.context)
-            out_cov, out_open = member_coverage(
+            out_cov, out_open, out_maybe = member_coverage(
                 out_ev, "egress", intent.protocol, intent.port, self._points(receiver)
             )
-            in_cov, in_open = member_coverage(
+            in_cov, in_open, in_maybe = member_coverage(
                 in_ev, "ingress", intent.protocol, intent.port, self._points(sender)
             )
             if intent.expect == "allow":
@@ -176,11 +175,7 @@ class _World:
                 failure = failure or _verdict_failure("allow", receiver.label, "ingress", in_cov)
             else:
                 failure = self._both_open(out_ev, in_ev, out_open, in_open)
-                if failure is None and (out_cov.unknown or in_cov.unknown):
-                    failure = (
-                        f"{sender.label} to {receiver.label} depends on a prefix list "
-                        "not defined here"
-                    )
+                failure = failure or self._both_open(out_ev, in_ev, out_maybe, in_maybe)
             if failure:
                 return failure
         return None
@@ -189,10 +184,11 @@ class _World:
         self,
         out_ev: Evaluator,
         in_ev: Evaluator,
-        out_open: dict[str, list[Interval]],
-        in_open: dict[str, list[Interval]],
+        out_open: Ports,
+        in_open: Ports,
     ) -> str | None:
-        """For a deny between two groups: a packet the sender lets out and the receiver in."""
+        """For a deny between two groups: a packet the sender lets out and the receiver in
+        (surely, or for some address of the members)."""
         directory = self.context.directory
         for proto, ranges in out_open.items():
             both = intersect(tuple(ranges), tuple(in_open.get(proto, ())))
@@ -203,9 +199,11 @@ class _World:
             frm = tuple(directory.of_group(g) for g in out_ev.groups)
             sent = out_ev.decide(Packet("egress", proto, port, None, to))
             taken = in_ev.decide(Packet("ingress", proto, port, None, frm))
+            verb = "sends" if sent.outcome == "accept" else "may send"
+            takes = "accepts" if taken.outcome == "accept" else "may accept"
             return (
-                f"{out_ev.name} sends {sent.packet.text()} ({sent.reason}) and "
-                f"{in_ev.name} accepts {taken.packet.text()} ({taken.reason})"
+                f"{out_ev.name} {verb} {sent.packet.text()} ({sent.reason}) and "
+                f"{in_ev.name} {takes} it ({taken.reason})"
             )
         return None
 

@@ -129,15 +129,20 @@ def peer_set_coverage(
     return cov
 
 
+Ports = dict[str, list[Interval]]
+
+
 def member_coverage(
     ev: Evaluator, direction: str, protocol: str, port: int | None, points: tuple[int, ...]
-) -> tuple[Coverage, dict[str, list[Interval]]]:
+) -> tuple[Coverage, Ports, Ports]:
     """How packets from (or to) one member of the groups at ``points`` fare (for every
-    private address it may have), and the ports (per protocol) it surely gets through on."""
+    private address it may have), and the ports (per protocol) it surely gets through on,
+    and those it may get through on (for some address, or through an unknown list)."""
     dm = ev.decision_map(direction)
     compiled = dm.compiled
     cov = Coverage(direction, compiled.default_reason)
-    open_ports: dict[str, list[Interval]] = {}
+    open_ports: Ports = {}
+    maybe_ports: Ports = {}
     for proto, ports in _scope(protocol, port):
         seg = dm.segments(proto)
         for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
@@ -151,4 +156,6 @@ def member_coverage(
                 cov.note(compiled.judge(w, p), Example(proto, shown, None, _decider(dm, w)))
             if outcomes == {"accept"}:
                 open_ports.setdefault(proto, []).append((lo, hi))
-    return cov, open_ports
+            if outcomes - {"drop"}:
+                maybe_ports.setdefault(proto, []).append((lo, hi))
+    return cov, open_ports, maybe_ports
