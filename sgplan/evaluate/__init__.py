@@ -1,1 +1,59 @@
-"""Reachability: judge packets, compute effective access and its changes (SPEC section 3)."""
+"""Reachability: judge packets as SPEC section 3 says, list what a NIC or group lets through,
+and show which flows a change newly allows or blocks.
+
+Entry points:
+
+* :class:`Evaluator` - ``Evaluator.of(groups, prefix_lists).decide(Packet(...)) -> Verdict``
+  (the verdict, the deciding rule or default, and why);
+* :func:`effective_access` - ``effective_access(ev.decision_map("ingress")).allowed.flows(...)``;
+* :func:`group_flow_changes` / :func:`stack_flow_changes` - per group, the flows a plan newly
+  allows and denies, and :func:`render_text`, :func:`render_markdown`, :func:`changes_json`
+  to show them beside the rule changes;
+* :func:`load_current` - a current state from a snapshot or an API JSON body.
+"""
+
+from __future__ import annotations
+
+from ..model.stack import Stack, State
+from .access import Access, Flow, FlowSet, effective_access
+from .catalog import Context, Directory, GroupIndex
+from .diff import DirectionChange, GroupFlowChange, access_change, group_flow_changes
+from .evaluator import Evaluator
+from .packet import Packet, RuleRef, Verdict, parse_endpoint
+from .render import changes_json, render_markdown, render_text
+from .sources import load_current
+
+
+def stack_flow_changes(stack: Stack, current: State) -> list[GroupFlowChange]:
+    """Per group of ``stack`` (desired) against ``current``: the flows newly allowed/denied."""
+    return group_flow_changes(
+        stack.groups,
+        current.groups,
+        desired_lists=stack.prefix_lists,
+        current_lists=current.prefix_lists,
+    )
+
+
+__all__ = [
+    "Access",
+    "Context",
+    "DirectionChange",
+    "Directory",
+    "Evaluator",
+    "Flow",
+    "FlowSet",
+    "GroupFlowChange",
+    "GroupIndex",
+    "Packet",
+    "RuleRef",
+    "Verdict",
+    "access_change",
+    "changes_json",
+    "effective_access",
+    "group_flow_changes",
+    "load_current",
+    "parse_endpoint",
+    "render_markdown",
+    "render_text",
+    "stack_flow_changes",
+]

@@ -29,8 +29,10 @@ def headline(change: GroupFlowChange) -> str:
         )
     elif change.effective:
         what = "reachability changes"
-    else:
+    elif change.rules_changed:
         what = "rules change, reachability does not"
+    else:
+        what = "prefix lists it uses change, reachability does not"
     return f"{name}: {what}"
 
 

@@ -142,3 +142,12 @@ def test_renderers_golden():
     check_golden("diff.txt", "\n".join(render_text(changes)) + "\n")
     check_golden("diff.md", render_markdown(changes))
     check_golden("diff.json", json.dumps(changes_json(changes), indent=2) + "\n")
+
+
+def test_a_list_change_without_effect_is_named_as_such():
+    same = PrefixList(name="office", max_entries=10, entries=("203.0.113.0/28", "203.0.113.16/28"))
+    web = [g for g in DESIRED if g.name == "prod-shop-web-sg"]
+    (change,) = group_flow_changes(web, web, desired_lists=[same], current_lists=[OFFICE])
+    assert render_text([change]) == [
+        "prod-shop-web-sg (sg-web01): prefix lists it uses change, reachability does not"
+    ]
