@@ -79,6 +79,12 @@ def check(
     access: Annotated[
         bool, typer.Option("--access", help="list everything the NIC or group lets through")
     ] = False,
+    nic_type: Annotated[
+        str,
+        typer.Option(
+            "--nic-type", help="classic network: intranet (private) or internet (public) traffic"
+        ),
+    ] = "intranet",
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Judge packets against a NIC's groups (or one group) and say which rule decides."""
@@ -87,17 +93,19 @@ def check(
     ev = evaluator(source, subject)
     if direction not in ("ingress", "egress"):
         raise InputError(f"direction {direction!r} is not allowed; allowed: ingress, egress")
+    if nic_type not in ("intranet", "internet"):
+        raise InputError(f"--nic-type {nic_type!r} is not allowed; allowed: intranet, internet")
     if access:
-        _print(output, _access_report(ev, subject), _access_lines)
+        _print(output, _access_report(ev, subject, nic_type), _access_lines)
         return
     if peer is None:
         raise InputError("give --peer (or --access to list everything let through)")
     checks = _checks(protocol, port, diagnose)
     peers = _peer_set(peer)
     if peers is not None:
-        report = _set_report(ev, subject, direction, peer, peers, checks)
+        report = _set_report(ev, subject, direction, peer, peers, checks, nic_type)
     else:
-        report = _packet_report(ev, subject, direction, peer, checks)
+        report = _packet_report(ev, subject, direction, peer, checks, nic_type)
     _print(output, report, _report_lines)
 
 
@@ -131,14 +139,19 @@ def _peer_set(text: str) -> IntervalSet | None:
 
 
 def _packet_report(
-    ev: Evaluator, subject: Subject, direction: str, peer: str, checks: list[tuple[str, int | None]]
+    ev: Evaluator,
+    subject: Subject,
+    direction: str,
+    peer: str,
+    checks: list[tuple[str, int | None]],
+    nic_type: str,
 ) -> dict[str, Any]:
     address, groups = parse_endpoint(peer)
     rows = []
     for proto, port in checks:
         if proto == "icmp" and address is not None and address.version == 6:
             proto = "icmpv6"
-        pk = Packet(direction, proto, port, address, groups)  # type: ignore[arg-type]
+        pk = Packet(direction, proto, port, address, groups, nic_type)  # type: ignore[arg-type]
         v = ev.decide(pk)
         rows.append({"check": _label(proto, port), **v.as_dict()})
     return {"subject": subject.label, "direction": direction, "peer": peer, "results": rows}
@@ -151,11 +164,12 @@ def _set_report(
     peer: str,
     peers: IntervalSet,
     checks: list[tuple[str, int | None]],
+    nic_type: str,
 ) -> dict[str, Any]:
     rows = []
     for proto, port in checks:
         for p in ("icmp", "icmpv6") if proto == "icmp" else (proto,):
-            cov = peer_set_coverage(ev, direction, p, port, peers)
+            cov = peer_set_coverage(ev, direction, p, port, peers, nic_type)
             rows.append({"check": _label(p, port), **_coverage_dict(cov)})
     return {"subject": subject.label, "direction": direction, "peer": peer, "results": rows}
 
@@ -184,11 +198,11 @@ def _label(protocol: str, port: int | None) -> str:
     return _NAMES[protocol] if port is None else f"{protocol}/{port}"
 
 
-def _access_report(ev: Evaluator, subject: Subject) -> dict[str, Any]:
+def _access_report(ev: Evaluator, subject: Subject, nic_type: str) -> dict[str, Any]:
     index = ev.context.index
     out: dict[str, Any] = {"subject": subject.label, "directions": []}
     for d in ("ingress", "egress"):
-        acc = effective_access(ev.decision_map(d))
+        acc = effective_access(ev.decision_map(d, nic_type))
         out["directions"].append(
             {
                 "direction": d,

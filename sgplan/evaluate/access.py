@@ -58,9 +58,6 @@ class FlowSet:
             return NotImplemented
         return all(self.parts.get(p, ()) == other.parts.get(p, ()) for p in PROTOCOLS)
 
-    def __hash__(self) -> int:
-        return hash(tuple(self.parts.get(p, ()) for p in PROTOCOLS))
-
     def __sub__(self, other: FlowSet) -> FlowSet:
         return FlowSet(
             {
@@ -72,14 +69,6 @@ class FlowSet:
     def __or__(self, other: FlowSet) -> FlowSet:
         return FlowSet(
             {p: _combine(self.parts.get(p, ()), other.parts.get(p, ()), union) for p in PROTOCOLS}
-        )
-
-    def __and__(self, other: FlowSet) -> FlowSet:
-        return FlowSet(
-            {
-                p: _combine(self.parts.get(p, ()), other.parts.get(p, ()), intersect)
-                for p in PROTOCOLS
-            }
         )
 
     def peers_at(self, protocol: str, port: int) -> IntervalSet:

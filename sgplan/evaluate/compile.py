@@ -66,10 +66,6 @@ class Compiled:
         # accepts[rank] for every decider, and accepts[-1] for the default.
         self.accepts = [d.accept for d in self.deciders] + [self.default_accept]
 
-    def outcome(self, rank: int) -> bool:
-        """Whether decider ``rank`` (-1: the default) lets the packet through."""
-        return self.accepts[rank]
-
     def judge(self, winner: int, pending: tuple[int, ...]) -> Outcome:
         """accept or drop, or unknown when a pending rule (unknown prefix list) would differ."""
         accept = self.accepts[winner]

@@ -108,10 +108,15 @@ def _decider(dm: DecisionMap, rank: int) -> Decider | None:
 
 
 def peer_set_coverage(
-    ev: Evaluator, direction: str, protocol: str, port: int | None, peers: IntervalSet
+    ev: Evaluator,
+    direction: str,
+    protocol: str,
+    port: int | None,
+    peers: IntervalSet,
+    nic_type: str = "intranet",
 ) -> Coverage:
     """How the packets from (or to) any address of ``peers`` fare."""
-    dm = ev.decision_map(direction)
+    dm = ev.decision_map(direction, nic_type)
     cov = Coverage(direction, dm.compiled.default_reason)
     for proto, ports in _scope(protocol, port):
         window = intersect(peers, peer_domain(proto))

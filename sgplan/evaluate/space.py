@@ -201,17 +201,8 @@ def subtract(a: IntervalSet, b: IntervalSet) -> IntervalSet:
     return tuple(out)
 
 
-def size(a: IntervalSet) -> int:
-    return sum(hi - lo + 1 for lo, hi in a)
-
-
 def contains(a: IntervalSet, point: int) -> bool:
     return any(lo <= point <= hi for lo, hi in a)
-
-
-def split_regions(a: IntervalSet) -> tuple[IntervalSet, IntervalSet, IntervalSet]:
-    """The IPv4, IPv6 and group parts of a set."""
-    return intersect(a, V4), intersect(a, V6), intersect(a, GROUPS)
 
 
 # -- the public internet -------------------------------------------------------------------

@@ -147,3 +147,28 @@ def test_a_missing_or_ambiguous_source_is_a_clean_error(tmp_path, stack_file):
     for args in ([], ["-s", stack_file, "-c", str(tmp_path / "none.json")]):
         res = invoke(*args, "-g", "x", "--peer", "1.1.1.1")
         assert res.exit_code == 1 and "give either --stack NAME or --current PATH" in res.output
+
+
+def test_classic_public_traffic(tmp_path):
+    path = tmp_path / "classic.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": "c", "region": "cn-hangzhou",
+        "groups": [{"name": "c-web-x-sg", "network": "classic", "rules": [
+            {"direction": "ingress", "protocol": "tcp", "ports": 80, "peer": "8.8.8.8", "nic_type": "internet"}]}],
+    }))  # fmt: skip
+    public = invoke(
+        "-s",
+        str(path),
+        "-g",
+        "c-web-x-sg",
+        "--port",
+        "80",
+        "--peer",
+        "8.8.8.8",
+        "--nic-type",
+        "internet",
+    )
+    private = invoke("-s", str(path), "-g", "c-web-x-sg", "--port", "80", "--peer", "8.8.8.8")
+    assert "tcp/80  accept" in public.output and "tcp/80  drop" in private.output
+    bad = invoke("-s", str(path), "-g", "c-web-x-sg", "--peer", "8.8.8.8", "--nic-type", "public")
+    assert bad.exit_code == 1 and "--nic-type 'public' is not allowed" in bad.output

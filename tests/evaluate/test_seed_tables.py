@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from sgplan.evaluate.catalog import Context
+from sgplan.evaluate.evaluator import Evaluator
+from sgplan.evaluate.packet import Packet
 from sgplan.model import PrefixList
 
 from .helpers import decide, decided_by, rule, sg
@@ -374,3 +377,14 @@ def test_rules_that_together_cover_every_address_decide_for_members():
     v = decide([halves], "egress", "tcp", 5, "group:any")
     assert v.outcome == "drop"
     assert "drop whatever the member's private address" in v.reason
+
+
+def test_group_peers_by_name_in_a_stack_and_by_id_in_a_state():
+    app = sg("app", id="sg-app0001")
+    by_name = sg("db", rule("ingress", "accept", 1, "tcp", "3306", "group:app"))
+    by_id = sg("db", rule("ingress", "accept", 1, "tcp", "3306", "sg-app0001"), id="sg-db0001")
+    for db in (by_name, by_id):
+        ev = Evaluator([db], Context.of([db, app]))
+        for peer in ("app", "sg-app0001"):
+            v = ev.decide(Packet("ingress", "tcp", 3306, None, (peer,)))
+            assert decided_by(v) == ("db", 1), (db.rules[0].text(), peer)
