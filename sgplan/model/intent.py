@@ -11,10 +11,15 @@ from .rule import Direction, Protocol
 
 
 class Intent(Model):
-    """``expect`` allow: some packet of this shape gets through; deny: none does.
+    """A promise about reachability, checked by ``sgplan test`` (see :mod:`sgplan.intents`).
 
-    ``source`` is ``internet`` (any public address), an address or CIDR, or ``group:NAME``;
-    ``target`` is a group name of the stack or ``*`` for every group.
+    ``expect`` allow: *every* packet of this shape gets through; deny: *none* does.
+    ``source`` is the remote side: ``internet`` (every public IPv4 and IPv6 address;
+    ``internet-v4`` / ``internet-v6`` for one family), an address or CIDR (every address in
+    it), or ``group:NAME`` (a member of that group). ``target`` is a group name of the stack
+    or ``*`` for every group. ``direction`` ingress: from the source into the target's
+    members; egress: from the target's members out to the source. No ``port`` means every
+    port; protocol ``all`` every protocol.
     """
 
     name: str | None = None
