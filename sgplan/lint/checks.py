@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..evaluate.packet import RuleRef
+from ..model.issues import Issue
 from ..model.rule import Waiver
 
 Severity = Literal["critical", "warning", "info"]
@@ -134,6 +135,17 @@ class Finding:
         elif self.expired_waiver is not None:
             line += f" [waiver expired {self.expired_waiver.expires}]"
         return line
+
+    def issue(self, stack: str | None = None) -> Issue:
+        """This finding as a validation issue (for raising :class:`StackInvalid`)."""
+        return Issue(
+            f"{self.check} ({self.severity}): {self.message}; fix: {self.remediation}",
+            stack=stack,
+            group=self.group,
+            rule=self.rule.position if self.rule else None,
+            rule_text=self.rule.rule.text() if self.rule else None,
+            where_else=self.where,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

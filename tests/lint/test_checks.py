@@ -298,3 +298,12 @@ def test_a_group_rule_whose_removal_would_let_an_address_rule_decide_matters():
         ("redundant-rule", "info", "t", 2),
         ("shadowed-rule", "warning", "t", 3),
     ]
+
+
+def test_a_finding_reads_as_a_validation_issue():
+    (f,) = lint(LintInput((g("web", r("tcp", 22, ANY4)),)), TODAY, ["open-admin-port"])
+    assert str(f.issue("prod")) == (
+        "stack prod, group web, rule 1 `ingress accept tcp 22 from 0.0.0.0/0 priority 1`: "
+        "open-admin-port (critical): lets in tcp/22 (SSH) from all of the public IPv4 internet; "
+        f"fix: {CHECKS['open-admin-port'].remediation}"
+    )
