@@ -166,22 +166,17 @@ def effective_access(dm: DecisionMap, region: Region = EVERYWHERE) -> Access:
     classified: dict[int, tuple[IntervalSet, IntervalSet]] = {}
     for proto in PROTOCOLS:
         domain = peer_domain(proto)
-        seg = dm.segments(proto)
         acc: list[Part] = []
         und: list[Part] = []
         for lo, hi, window in region.get(proto, ()):
             window = intersect(window, domain)
             if not window:
                 continue
-            first = bisect_right(seg.starts, lo) - 1
-            last = bisect_right(seg.starts, hi) - 1
-            for i in range(first, last + 1):
-                cells = dm.cells(proto, i)
+            for plo, phi, cells in dm.overlapping(proto, lo, hi):
                 key = id(cells)
                 if key not in classified:
                     classified[key] = _classify(dm, cells)
                 yes, maybe = classified[key]
-                plo, phi = max(lo, seg.starts[i]), min(hi, seg.ends[i])
                 a = intersect(yes, window)
                 if a:
                     acc.append((plo, phi, a))

@@ -16,6 +16,7 @@ are built only when a segment is first asked about.
 from __future__ import annotations
 
 from bisect import bisect_right, insort
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .compile import Box, Compiled
@@ -185,6 +186,15 @@ class DecisionMap:
                 found = self._shared[key] = overlay(base, self._paint(key[1])) if key[1] else base
             seg.cells[index] = found
         return found
+
+    def overlapping(self, protocol: str, lo: int, hi: int) -> Iterator[tuple[int, int, Cells]]:
+        """``(first port, last port, cells)`` of the segments meeting ports ``lo..hi``."""
+        seg = self.segments(protocol)
+        first = bisect_right(seg.starts, lo) - 1
+        for i in range(max(first, 0), len(seg.starts)):
+            if seg.starts[i] > hi:
+                break
+            yield max(seg.starts[i], lo), min(seg.ends[i], hi), self.cells(protocol, i)
 
     def every_cells(self, protocol: str) -> list[Cells]:
         """The distinct cell maps of all port segments of ``protocol``."""

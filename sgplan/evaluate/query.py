@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .engine import Cells, DecisionMap
+from .engine import DecisionMap
 from .evaluator import Evaluator
 from .packet import Decider
 from .space import (
@@ -96,13 +96,6 @@ def _scope(protocol: str, port: int | None) -> Iterator[tuple[str, Interval]]:
             yield proto, port_domain(proto)
 
 
-def _segments(dm: DecisionMap, proto: str, ports: Interval) -> Iterator[tuple[int, Cells]]:
-    seg = dm.segments(proto)
-    for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
-        if end >= ports[0] and start <= ports[1]:
-            yield max(start, ports[0]), dm.cells(proto, i)
-
-
 def _decider(dm: DecisionMap, rank: int) -> Decider | None:
     return dm.compiled.deciders[rank] if rank >= 0 else None
 
@@ -120,9 +113,8 @@ def peer_set_coverage(
     cov = Coverage(direction, dm.compiled.default_reason)
     for proto, ports in _scope(protocol, port):
         window = intersect(peers, peer_domain(proto))
-        shown_port = None if proto not in PORT_PROTOCOLS else ports[0]
-        for start, cells in _segments(dm, proto, ports):
-            shown = start if shown_port is not None else None
+        for start, _, cells in dm.overlapping(proto, *ports):
+            shown = start if proto in PORT_PROTOCOLS else None
             for j, w in enumerate(cells.winners):
                 piece = intersect(((cells.starts[j], cells.end(j)),), window)
                 if not piece:
@@ -149,13 +141,9 @@ def member_coverage(
     open_ports: Ports = {}
     maybe_ports: Ports = {}
     for proto, ports in _scope(protocol, port):
-        seg = dm.segments(proto)
-        for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
-            if end < ports[0] or start > ports[1]:
-                continue
-            lo, hi = max(start, ports[0]), min(end, ports[1])
+        for lo, hi, cells in dm.overlapping(proto, *ports):
             shown = lo if proto in PORT_PROTOCOLS else None
-            cases = dm.member_cases(dm.cells(proto, i), points)
+            cases = dm.member_cases(cells, points)
             outcomes = {compiled.judge(w, p) for w, _, p in cases}
             for w, _, p in cases:
                 cov.note(compiled.judge(w, p), Example(proto, shown, None, _decider(dm, w)))

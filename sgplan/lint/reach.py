@@ -101,10 +101,7 @@ class GroupReach:
         return found
 
     def segments(self, protocol: str, lo: int, hi: int) -> Iterator[tuple[int, int, Cells]]:
-        seg = self.ingress.segments(protocol)
-        for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
-            if end >= lo and start <= hi:
-                yield max(start, lo), min(end, hi), self.ingress.cells(protocol, i)
+        return self.ingress.overlapping(protocol, lo, hi)
 
 
 def _public(cells: Cells, compiled: Compiled) -> _Public:
