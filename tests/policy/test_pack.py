@@ -21,7 +21,10 @@ from pulumi_policy import (
 )
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from pulumi_runtime import run
 
+from modules.component import SecurityGroupStack, SecurityGroupStackArgs
+from sgplan import define_stack, ingress, security_group, svc
 from sgplan.lint import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +74,7 @@ def rule(
                     securityGroupId=owner, **(deps or {}))  # fmt: skip
 
 
-def run(policy: str, resources: list[PolicyResource], config: dict[str, Any] | None = None):
+def run_policy(policy: str, resources: list[PolicyResource], config: dict[str, Any] | None = None):
     got: list[tuple[str, str | None]] = []
     POLICIES[policy].validate(
         StackValidationArgs(resources, config or {}), lambda m, u=None: got.append((m, u))
@@ -97,7 +100,7 @@ def test_one_policy_per_check_with_the_same_severity():
 def test_an_open_ssh_rule_is_reported_on_its_urn_even_during_preview():
     web = group("prod-shop-web-sg")
     ssh = rule("web-ssh", web)
-    got = run("open-admin-port", [web, ssh])
+    got = run_policy("open-admin-port", [web, ssh])
     assert got == [(
         "group prod-shop-web-sg, rule 1 `ingress accept tcp 22 from 0.0.0.0/0 priority 1`: lets in "
         "tcp/22 (SSH) from all of the public IPv4 internet. Fix: " + CHECKS["open-admin-port"].remediation,
@@ -114,8 +117,8 @@ def test_reachability_not_strings_decides():
         rule("udp-22", web, ipProtocol="udp"),
         rule("v6-rdp", web, {"ipv6CidrIp": "::/0"}, portRange="3389/3389"),
     ]
-    assert [u for _, u in run("open-admin-port", resources)] == [urn(RULE, "v6-rdp")]
-    assert [u for _, u in run("shadowed-rule", resources)] == [urn(RULE, "allow-ssh")]
+    assert [u for _, u in run_policy("open-admin-port", resources)] == [urn(RULE, "v6-rdp")]
+    assert [u for _, u in run_policy("shadowed-rule", resources)] == [urn(RULE, "allow-ssh")]
 
 
 def test_group_and_prefix_list_peers_are_linked_by_dependency():
@@ -127,14 +130,14 @@ def test_group_and_prefix_list_peers_are_linked_by_dependency():
                     deps={"sourceSecurityGroupId": app})  # fmt: skip
     from_world = rule("world-rdp", app, {"prefixListId": UNKNOWN_STRING_VALUE},
                       deps={"prefixListId": world}, portRange="3389/3389")  # fmt: skip
-    got = run("open-admin-port", [web, app, world, from_app, from_world])
+    got = run_policy("open-admin-port", [web, app, world, from_app, from_world])
     assert [u for _, u in got] == [urn(RULE, "world-rdp")]
     assert "rule 1 `ingress accept tcp 3389 from prefix-list:world priority 1`" in got[0][0]
 
 
 def test_group_checks_point_at_the_group():
     odd = group("web")
-    got = run("naming-convention", [odd])
+    got = run_policy("naming-convention", [odd])
     assert [u for _, u in got] == [urn(SG, "web")]
 
 
@@ -144,14 +147,37 @@ def test_waivers_come_from_the_policy_config():
     live = {
         "waived": [{"resource": "web-ssh-vendor", "reason": "vendor box", "expires": "2026-03-01"}]
     }
-    assert run("open-admin-port", resources, live) == []
+    assert run_policy("open-admin-port", resources, live) == []
     old = {
         "waived": [{"resource": "web-ssh-vendor", "reason": "vendor box", "expires": "2026-02-28"}]
     }
-    assert len(run("open-admin-port", resources, old)) == 1
+    assert len(run_policy("open-admin-port", resources, old)) == 1
 
 
 def test_not_applicable_without_security_groups():
     bucket = resource("alicloud:oss/bucket:Bucket", "logs", {"bucket": "logs"})
     with pytest.raises(_NotApplicableError):
-        run("open-all", [bucket])
+        run_policy("open-all", [bucket])
+
+
+def test_the_pack_reads_what_the_sgplan_component_registers():
+    """The real component under Pulumi's mock runtime: the pack sees its resources (camelCase
+    inputs, IDs as the engine reports them, no dependencies: linked by ID)."""
+    stack = define_stack("risky", "cn-hangzhou", vpc_id="vpc-1", groups=[
+        security_group("risky-shop-web-sg", "web", rules=[
+            ingress(svc.HTTPS, from_="0.0.0.0/0", description="public"),
+            ingress(svc.RDP, from_="::/0", description="oops"),
+            ingress(svc.SSH, from_="0.0.0.0/0", policy="drop", priority=1, description="never"),
+        ]),
+    ])  # fmt: skip
+    record = run(
+        lambda: SecurityGroupStack(stack.name, SecurityGroupStackArgs(stack)), stack="t", config={}
+    )
+    resources = [
+        resource(r.type, r.name, {**r.inputs, "id": r.id})
+        for r in record.resources
+        if r.type in (SG, RULE, PL)
+    ]
+    got = run_policy("open-admin-port", resources)
+    assert len(got) == 1 and "ingress accept tcp 3389 from ::/0 priority 1" in got[0][0]
+    assert got[0][1] == next(x.urn for x in resources if "3389" in x.name)
