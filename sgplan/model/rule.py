@@ -153,15 +153,18 @@ class Rule(Model):
             self.local_cidr or "",
         )
 
-    def text(self) -> str:
-        """One line a reviewer reads: ``ingress accept tcp 22 from 0.0.0.0/0 priority 1``."""
+    def text(self, peer: str | None = None) -> str:
+        """One line a reviewer reads: ``ingress accept tcp 22 from 0.0.0.0/0 priority 1``.
+
+        ``peer`` replaces the peer's canonical text (renderers show group names beside IDs).
+        """
         parts: list[str] = [self.direction, self.policy, self.protocol]
         if self.protocol in PORT_PROTOCOLS:
             parts.append(self.ports.label)
         if self.source_ports is not None:
             parts.append(f"source-ports {self.source_ports.label}")
         parts.append("from" if self.direction == "ingress" else "to")
-        parts.append(str(self.peer))
+        parts.append(peer if peer is not None else str(self.peer))
         if self.local_cidr:
             parts.append(f"local {self.local_cidr}")
         parts.append(f"priority {self.priority}")

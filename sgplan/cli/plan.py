@@ -1,0 +1,196 @@
+"""``sgplan plan`` (a stack against its current state) and ``sgplan diff`` (two states)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..formats.current import LoadedState, load_current
+from ..load import load_stack, project_root
+from ..model.issues import InputError
+from ..plan import Plan, PlanOptions, diff_states, plan_stack
+from ..plan.effects import attach_effects
+from ..render import render_json, render_markdown, render_text
+from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ModeChoice(StrEnum):
+    sync = "sync"
+    additive = "additive"
+
+
+FormatOpt = Annotated[
+    PlanFormat, typer.Option("--format", "-f", help="text, markdown (pull requests) or json")
+]
+ModeOpt = Annotated[
+    ModeChoice,
+    typer.Option("--mode", "-m", help="sync: groups end equal to the stack (full restore); "
+                 "additive: never remove what the stack does not declare (partial restore)"),
+]  # fmt: skip
+DetailedOpt = Annotated[
+    bool,
+    typer.Option("--detailed-exitcode", help="exit 2 when there are changes (0 none, 1 error)"),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="write the plan to this file")]
+EffectsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--effects/--no-effects", help="show the flows each change newly allows or blocks"
+    ),
+]
+AllowDestroyOpt = Annotated[
+    bool, typer.Option("--allow-destroy", help="consent to deleting or replacing groups")
+]
+AllowNoIngressOpt = Annotated[
+    bool,
+    typer.Option("--allow-no-ingress", help="consent to leaving a group with no ingress it had"),
+]
+ShareOpt = Annotated[
+    float,
+    typer.Option("--max-remove-share", min=0.0, max=1.0,
+                 help="largest share of a group's rules a plan may remove without failing"),
+]  # fmt: skip
+
+
+def _default_current(stack_name: str) -> Path:
+    path = project_root() / "state" / f"{stack_name}.json"
+    if not path.is_file():
+        raise InputError(
+            f"no snapshot {path} for stack {stack_name}; run `sgplan pull --stack {stack_name}` "
+            "or pass --current with a snapshot, API JSON, console export or pulumi stack export"
+        )
+    return path
+
+
+def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
+    if fmt is PlanFormat.json:
+        text = render_json(plan)
+    elif fmt is PlanFormat.markdown:
+        text = render_markdown(plan)
+    else:
+        text = render_text(plan, colour=out is None and sys.stdout.isatty())
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"plan written to {out}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+def finish(plan: Plan, detailed: bool) -> None:
+    if plan.blocked:
+        raise typer.Exit(EXIT_ERROR)
+    if detailed and plan.has_changes:
+        raise typer.Exit(EXIT_CHANGES)
+    raise typer.Exit(EXIT_OK)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would write it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _warnings(loaded: LoadedState) -> list[str]:
+    return [str(w) for w in loaded.warnings]
+
+
+@app.command()
+@user_errors
+def plan(
+    stack: Annotated[
+        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
+    ],
+    current: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--current",
+            "-c",
+            help="current state: snapshot, API JSON, console export, "
+            "pulumi stack export, or a folder; repeatable (default state/STACK.json)",
+        ),
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="read the current state from the cloud now")
+    ] = False,
+    mode: ModeOpt = ModeChoice.sync,
+    fmt: FormatOpt = PlanFormat.text,
+    detailed_exitcode: DetailedOpt = False,
+    out: OutOpt = None,
+    effects: EffectsOpt = True,
+    allow_destroy: AllowDestroyOpt = False,
+    allow_no_ingress: AllowNoIngressOpt = False,
+    max_remove_share: ShareOpt = 0.5,
+    scope_prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--scope-prefix",
+            help="live groups named with this prefix belong to the stack "
+            "(default: the environment and a dash, e.g. prod-)",
+        ),
+    ] = None,
+) -> None:
+    """Plan a stack against its current state: rules to add, remove and re-describe."""
+    desired = load_stack(stack)
+    if live and current:
+        raise InputError("give either --live or --current, not both")
+    if live:
+        from ..live import read_live_for_stack
+
+        loaded = read_live_for_stack(desired)
+    else:
+        loaded = load_current(current or [_default_current(desired.name)])
+    options = PlanOptions(
+        mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
+        allow_no_ingress=allow_no_ingress, scope_prefix=scope_prefix,
+    )  # fmt: skip
+    result = plan_stack(desired, loaded.state, options, [_shown(Path(s)) for s in loaded.sources])
+    result.warnings.extend(_warnings(loaded))
+    if effects:
+        attach_effects(result, loaded.state)
+    emit(result, fmt, out)
+    finish(result, detailed_exitcode)
+
+
+@app.command()
+@user_errors
+def diff(
+    current: Annotated[
+        Path, typer.Argument(help="the groups as they are (any current-state format)")
+    ],
+    desired: Annotated[
+        Path, typer.Argument(help="the groups as they should be (any current-state format)")
+    ],
+    mode: ModeOpt = ModeChoice.sync,
+    fmt: FormatOpt = PlanFormat.text,
+    detailed_exitcode: DetailedOpt = False,
+    out: OutOpt = None,
+    effects: EffectsOpt = True,
+    allow_destroy: AllowDestroyOpt = False,
+    allow_no_ingress: AllowNoIngressOpt = False,
+    max_remove_share: ShareOpt = 1.0,
+) -> None:
+    """The console's "restore rules" preview between two groups or two exports."""
+    before = load_current([current])
+    after = load_current([desired])
+    options = PlanOptions(
+        mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
+        allow_no_ingress=allow_no_ingress,
+    )  # fmt: skip
+    result = diff_states(before.state, after.state, options, [str(current), str(desired)])
+    result.warnings.extend(_warnings(before) + _warnings(after))
+    if effects:
+        attach_effects(result, before.state)
+    emit(result, fmt, out)
+    finish(result, detailed_exitcode)

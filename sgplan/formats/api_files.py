@@ -1,0 +1,96 @@
+"""API JSON files as current state: what ``aliyun ecs DescribeSecurityGroupAttribute`` and
+``aliyun ecs DescribeSecurityGroups`` print, one body, a list of them, or several files.
+
+Attribute bodies carry a group's rules (several pages of one group are merged); groups
+bodies carry metadata (type, managed, tags, VPC) and are joined to the rules by group ID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..model.group import SecurityGroup
+from ..model.issues import InputError, Issue
+from .api import group_from_attribute, meta_from_describe, permissions_of
+
+
+def _kind(doc: Any) -> str | None:
+    if not isinstance(doc, Mapping):
+        return None
+    if "SecurityGroups" in doc:
+        return "groups"
+    if "Permissions" in doc or "SecurityGroupId" in doc:
+        return "attribute"
+    return None
+
+
+def _flatten(docs: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    for source, doc in docs:
+        if isinstance(doc, list):
+            for n, item in enumerate(doc, start=1):
+                yield from _flatten([(f"{source}[{n}]", item)])
+        else:
+            yield source, doc
+
+
+def looks_like(doc: Any) -> bool:
+    """Whether parsed JSON is an ECS API body (or a list of them)."""
+    if isinstance(doc, list):
+        return bool(doc) and all(_kind(d) is not None for d in doc)
+    return _kind(doc) is not None
+
+
+def groups_from_api(
+    docs: Iterable[tuple[str, Any]],
+) -> tuple[list[SecurityGroup], str | None, list[Issue]]:
+    """Groups from API bodies ``(source, parsed JSON)``; returns groups, region, warnings."""
+    metas: dict[str, dict[str, Any]] = {}
+    pages: dict[str, dict[str, Any]] = {}
+    origin: dict[str, str] = {}
+    region: str | None = None
+    for source, doc in _flatten(docs):
+        kind = _kind(doc)
+        if kind is None:
+            raise InputError(
+                f"{source}: not an ECS API body; allowed: DescribeSecurityGroupAttribute or "
+                "DescribeSecurityGroups output (or a list of them)"
+            )
+        region = region or (str(doc.get("RegionId") or "") or None)
+        if kind == "groups":
+            items = doc["SecurityGroups"]
+            if isinstance(items, Mapping):
+                items = items.get("SecurityGroup") or []
+            for item in items:
+                meta = meta_from_describe(item)
+                if meta["id"]:
+                    metas[meta["id"]] = meta
+            continue
+        sg_id = str(doc.get("SecurityGroupId") or "")
+        if not sg_id:
+            raise InputError(
+                f"{source}: a DescribeSecurityGroupAttribute body without SecurityGroupId"
+            )
+        merged = pages.get(sg_id)
+        if merged is None:
+            pages[sg_id] = {**doc, "Permissions": {"Permission": list(permissions_of(doc))}}
+            origin[sg_id] = source
+        else:
+            have = merged["Permissions"]["Permission"]
+            seen = {p.get("SecurityGroupRuleId") or repr(sorted(p.items())) for p in have}
+            for p in permissions_of(doc):
+                mark = p.get("SecurityGroupRuleId") or repr(sorted(p.items()))
+                if mark not in seen:
+                    have.append(p)
+                    seen.add(mark)
+    groups: list[SecurityGroup] = []
+    warnings: list[Issue] = []
+    for sg_id, body in pages.items():
+        group, problems = group_from_attribute(body, metas.get(sg_id), source=origin[sg_id])
+        groups.append(group)
+        warnings.extend(problems)
+    for sg_id in metas:
+        if sg_id not in pages:
+            warnings.append(Issue(f"group {sg_id} is listed but its rules were not given "
+                                  "(add its DescribeSecurityGroupAttribute body)"))  # fmt: skip
+    return groups, region, warnings

@@ -1,0 +1,157 @@
+"""One entry point for current state, whatever form a user has it in.
+
+``load_current(paths)`` detects each file's format (sgplan snapshot, ECS API JSON, console
+export file, ``pulumi stack export``; or a folder of them) and merges everything into one
+canonical :class:`State`, with warnings for what could not be read (never silently dropped).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model.build import build_state
+from ..model.group import PrefixList, SecurityGroup
+from ..model.issues import InputError, Issue
+from ..model.stack import State
+from . import api_files, console, pulumi_export, snapshot
+
+FORMATS = "an sgplan snapshot, ECS API JSON, a console export file or `pulumi stack export` output"
+
+
+@dataclass
+class LoadedState:
+    state: State
+    warnings: list[Issue] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Part:
+    source: str
+    format: str
+    groups: list[SecurityGroup]
+    prefix_lists: list[PrefixList] = field(default_factory=list)
+    members: list[Any] = field(default_factory=list)
+    region: str | None = None
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.suffix in (".json", ".csv") and p.is_file())
+        if not found:
+            raise InputError(f"{path}: folder holds no .json or .csv file; expected {FORMATS}")
+        return found
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    return [path]
+
+
+def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
+    """One file as a part of the state; API bodies are collected to be joined together."""
+    if console.is_console_file(path):
+        loaded = console.read(path)
+        return _Part(
+            str(path), "console", [loaded.group], region=loaded.region, warnings=loaded.warnings
+        )
+    if path.suffix != ".json":
+        raise InputError(f"{path}: not a console export name and not JSON; expected {FORMATS}")
+    doc = _read_json(path)
+    if snapshot.looks_like(doc):
+        st = snapshot.loads(json.dumps(doc), source=str(path))
+        return _Part(
+            str(path),
+            "snapshot",
+            list(st.groups),
+            list(st.prefix_lists),
+            list(st.members),
+            st.region,
+        )
+    if pulumi_export.looks_like(doc):
+        st = build_state(pulumi_export.state_dict_from_export(doc, str(path)), source=str(path))
+        return _Part(
+            str(path), "pulumi-export", list(st.groups), list(st.prefix_lists), region=st.region
+        )
+    if api_files.looks_like(doc):
+        api_docs.append((str(path), doc))
+        return None
+    raise InputError(f"{path}: format not recognised; expected {FORMATS}")
+
+
+def load_current(paths: Sequence[str | Path] | str | Path) -> LoadedState:
+    """Read and merge every current-state file or folder in ``paths``."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not paths:
+        raise InputError(f"no current state given; expected {FORMATS}")
+    parts: list[_Part] = []
+    api_docs: list[tuple[str, Any]] = []
+    sources = [str(p) for p in paths]
+    for raw in paths:
+        for path in _files(Path(raw)):
+            part = _part(path, api_docs)
+            if part is not None:
+                parts.append(part)
+    if api_docs:
+        groups, region, warnings = api_files.groups_from_api(api_docs)
+        parts.append(
+            _Part(
+                ", ".join(s for s, _ in api_docs),
+                "api-json",
+                groups,
+                region=region,
+                warnings=warnings,
+            )
+        )
+    return _merge(parts, sources)
+
+
+def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
+    groups: dict[str, SecurityGroup] = {}
+    unnamed: list[SecurityGroup] = []
+    lists: dict[str, PrefixList] = {}
+    members: list[Any] = []
+    regions: dict[str, str] = {}
+    warnings: list[Issue] = []
+    formats: list[str] = []
+    for part in parts:
+        formats.append(part.format)
+        warnings.extend(part.warnings)
+        if part.region:
+            regions.setdefault(part.region, part.source)
+        for g in part.groups:
+            if g.id and g.id in groups:
+                raise InputError(
+                    f"group {g.id} appears in two current-state sources; give each group once"
+                )
+            if g.id:
+                groups[g.id] = g
+            else:
+                unnamed.append(g)
+        for p in part.prefix_lists:
+            lists[p.id or p.name] = p
+        members.extend(part.members)
+    if len(regions) > 1:
+        listed = ", ".join(f"{r} ({s})" for r, s in regions.items())
+        raise InputError(f"current-state sources are in different regions: {listed}")
+    state = State(
+        region=next(iter(regions), None),
+        groups=(*groups.values(), *unnamed),
+        prefix_lists=tuple(lists.values()),
+        members=tuple(members),
+    )
+    return LoadedState(state, warnings, sources, formats)
