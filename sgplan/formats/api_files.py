@@ -48,7 +48,7 @@ def groups_from_api(
     metas: dict[str, dict[str, Any]] = {}
     pages: dict[str, dict[str, Any]] = {}
     origin: dict[str, str] = {}
-    region: str | None = None
+    regions: dict[str, str] = {}
     for source, doc in _flatten(docs):
         kind = _kind(doc)
         if kind is None:
@@ -56,7 +56,8 @@ def groups_from_api(
                 f"{source}: not an ECS API body; allowed: DescribeSecurityGroupAttribute or "
                 "DescribeSecurityGroups output (or a list of them)"
             )
-        region = region or (str(doc.get("RegionId") or "") or None)
+        if doc.get("RegionId"):
+            regions.setdefault(str(doc["RegionId"]), source)
         if kind == "groups":
             items = doc["SecurityGroups"]
             if isinstance(items, Mapping):
@@ -83,6 +84,10 @@ def groups_from_api(
                 if mark not in seen:
                     have.append(p)
                     seen.add(mark)
+    if len(regions) > 1:
+        listed = ", ".join(f"{r} ({s})" for r, s in regions.items())
+        raise InputError(f"current-state sources are in different regions: {listed}")
+    region = next(iter(regions), None)
     groups: list[SecurityGroup] = []
     warnings: list[Issue] = []
     for sg_id, body in pages.items():

@@ -17,6 +17,7 @@ Mode = Literal["sync", "additive"]
 GroupAction = Literal["create", "update", "delete", "replace", "no-op", "read-only", "ignored"]
 
 KNOWN_AFTER_APPLY = "known after apply"
+DIFF = "diff"  # the stack name of a plan between two states (``sgplan diff``)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ..model.rule import Rule, RuleKey
 from ..model.stack import Stack, State
 from .checks import check_plan
 from .match import match_groups, match_prefix_lists
-from .model import AttrChange, DescriptionChange, GroupPlan, Mode, Plan, PrefixListPlan
+from .model import DIFF, AttrChange, DescriptionChange, GroupPlan, Mode, Plan, PrefixListPlan
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,11 @@ def _rule_changes(
             (plan.remove if mode == "sync" else plan.drift).append(rule)
 
 
+def _managed_reason(live: SecurityGroup) -> str:
+    owner = live.live.service_id if live.live and live.live.service_id else "a cloud product"
+    return f"managed by {owner}; read-only"
+
+
 def _replacement_reason(desired: SecurityGroup, live: SecurityGroup) -> str | None:
     if desired.type != live.type:
         return f"type changes from {live.type} to {desired.type}, which forces a new group"
@@ -139,8 +144,9 @@ def plan_group(
     if desired is None:
         assert live is not None
         if live.managed:
-            return GroupPlan(name or live.id or "?", "read-only", None, live,
-                             reason=f"managed by {live.live.service_id if live.live else 'a cloud product'}; read-only")  # fmt: skip
+            return GroupPlan(
+                name or live.id or "?", "read-only", None, live, reason=_managed_reason(live)
+            )
         if options.mode == "additive":
             return GroupPlan(name or live.id or "?", "ignored", None, live,
                              reason="not declared in the stack; additive mode never deletes groups")  # fmt: skip
@@ -166,6 +172,7 @@ def plan_group(
     _rule_changes(plan, desired.rules, live.rules, resolver, options.mode)
     if live.managed:
         plan.action = "read-only"
+        plan.reason = _managed_reason(live)
     elif not plan.changed:
         plan.action = "no-op"
     return plan
@@ -277,7 +284,7 @@ def diff_states(
         else:
             groups.append(plan_group(want, cur, IDENTITY, options))
     plan = Plan(
-        stack="diff",
+        stack=DIFF,
         region=current.region or desired.region,
         mode=options.mode,
         sources=list(sources),

@@ -9,7 +9,7 @@ from ..evaluate.diff import GroupFlowChange
 from ..evaluate.render import headline
 from ..evaluate.render import render_text as flow_text
 from ..model.rule import Rule
-from ..plan.model import GroupPlan, Plan, PrefixListPlan
+from ..plan.model import DIFF, GroupPlan, Plan, PrefixListPlan
 
 SYMBOLS = {
     "+": "add",
@@ -57,8 +57,9 @@ def group_entries(g: GroupPlan, plan: Plan) -> list[Entry]:
     for c in sorted(g.update, key=lambda c: c.live.sort_key):
         out.append(Entry("~", c.live.text(plan.peer_label(c.live)),
                          [f"description: {show(c.live.description)} -> {show(c.rule.description)}"]))  # fmt: skip
+    source = "the desired groups" if plan.stack == DIFF else "the stack"
     for r in sorted(g.remove, key=lambda r: r.sort_key):
-        why = "not declared in the stack; sync mode removes it"
+        why = f"not declared in {source}; sync mode removes it"
         out.append(Entry("-", rule_text(r, plan), [why + (f" ({r.rule_id})" if r.rule_id else "")]))
     for r in sorted(g.drift, key=lambda r: r.sort_key):
         out.append(
@@ -66,7 +67,8 @@ def group_entries(g: GroupPlan, plan: Plan) -> list[Entry]:
         )
     if g.adopt_pairs:
         n = len(g.adopt_pairs)
-        out.append(Entry("=", f"{n} rule{'s' if n > 1 else ''} already live: adopted, not created"))
+        what = "already in place" if plan.stack == DIFF else "already live: adopted, not created"
+        out.append(Entry("=", f"{n} rule{'s' if n > 1 else ''} {what}"))
     if g.effects is not None:
         head, flows = effect_lines(g.effects)
         out.append(Entry("", f"effective access: {head}", flows))

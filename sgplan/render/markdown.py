@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..evaluate.render import render_markdown as flows_markdown
-from ..plan.model import GroupPlan, Plan
+from ..plan.model import DIFF, GroupPlan, Plan
 from .lines import GROUP_SYMBOL, Entry, group_entries, list_entries, step_lines, summary_line
 
 _DIFF_PREFIX = {"+": "+", "-": "-", "-/+": "!", "~": "!", "=": "#", "?": "#", "·": "#", "": "#"}
@@ -28,14 +28,14 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(plan: Plan) -> str:
-    title = f"stack `{plan.stack}`" if plan.stack != "diff" else "diff"
+    title = f"stack `{plan.stack}`" if plan.stack != DIFF else DIFF
     region = f" ({plan.region})" if plan.region else ""
     out = [f"### sgplan plan: {title}{region}, mode `{plan.mode}`", ""]
     tail = []
     if plan.adopted:
-        tail.append(f"{plan.adopted} live rules adopted")
+        tail.append(f"{plan.adopted} live rule{'s' if plan.adopted != 1 else ''} adopted")
     if plan.drifted:
-        tail.append(f"{plan.drifted} drifted rules kept")
+        tail.append(f"{plan.drifted} drifted rule{'s' if plan.drifted != 1 else ''} kept")
     out.append(f"**{summary_line(plan)}**" + (f" {'; '.join(tail)}." if tail else ""))
     if plan.sources:
         out.append("")

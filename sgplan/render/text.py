@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..plan.model import Plan
+from ..plan.model import DIFF, Plan
 from .lines import (
     GROUP_SYMBOL,
     SYMBOLS,
@@ -42,7 +42,7 @@ def _entry_lines(entry: Entry, indent: str, colour: bool) -> list[str]:
 def render_text(plan: Plan, colour: bool = False) -> str:
     """The plan for a terminal; ``colour`` adds ANSI colours (use it only on a TTY)."""
     out: list[str] = []
-    title = f"stack {plan.stack}" if plan.stack != "diff" else "diff"
+    title = f"stack {plan.stack}" if plan.stack != DIFF else DIFF
     region = f" ({plan.region})" if plan.region else ""
     out.append(f"sgplan plan: {title}{region}, mode {plan.mode}")
     if plan.sources:
@@ -107,9 +107,9 @@ def render_text(plan: Plan, colour: bool = False) -> str:
     out.append("")
     extra = []
     if plan.adopted:
-        extra.append(f"{plan.adopted} live rules adopted")
+        extra.append(f"{plan.adopted} live rule{'s' if plan.adopted != 1 else ''} adopted")
     if plan.drifted:
-        extra.append(f"{plan.drifted} drifted rules kept")
+        extra.append(f"{plan.drifted} drifted rule{'s' if plan.drifted != 1 else ''} kept")
     tail = f" ({', '.join(extra)})" if extra else ""
     out.append(summary_line(plan) + tail)
     if plan.blocked:

@@ -1,17 +1,9 @@
-"""Golden files: compare with tests/golden/reach/NAME, rewrite them with SGPLAN_UPDATE_GOLDEN=1."""
+"""Golden files of the reachability renderers live under tests/golden/reach/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "reach"
+from tests.golden_files import check_golden as _check
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SGPLAN_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with SGPLAN_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    _check(f"reach/{name}", text)
