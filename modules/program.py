@@ -2,7 +2,6 @@
 
     stack name -> typed stack -> lint gate -> plan (adoption) -> resources
 
-Two steps are seams that later work fills in: :func:`lint_gate` and :func:`adoption`.
 Everything a user can get wrong (an invalid stack, a missing file, the wrong region) is
 turned by :func:`clean_failure` into ``pulumi.log.error`` lines and a :class:`pulumi.RunError`,
 which fails ``pulumi preview`` with the collected messages and no Python traceback.
@@ -12,15 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pulumi
 import pulumi_alicloud.config as alicloud_config
 
+from sgplan.formats.current import load_current
 from sgplan.formats.resource_ids import Adoption
+from sgplan.lint import gate
 from sgplan.load import load_stack
-from sgplan.model.issues import InputError, StackInvalid
+from sgplan.model.issues import InputError, Issue, StackInvalid
 from sgplan.model.stack import Stack
+from sgplan.plan import PlanOptions, plan_stack
+from sgplan.plan.adopt import adoption_from_plan
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_NAMESPACE = "sgplan"
@@ -57,24 +61,51 @@ def select_stack() -> Stack:
     return stack
 
 
-def lint_gate(stack: Stack) -> None:
-    """SEAM - the lint gate (added by the lint work, not here).
+def lint_gate(stack: Stack, today: date | None = None) -> None:
+    """Stop the run on unwaived critical findings, before any resource is registered.
 
-    Will fail the run on unwaived critical findings before any resource is registered, by
-    raising :class:`StackInvalid` whose issues are the findings. Until then every valid
-    stack passes.
+    The same checks as ``sgplan lint`` (and the CrossGuard pack); a finding is waived on its
+    rule with ``waive(check, reason, expires)`` until the waiver expires.
     """
+    findings = gate(stack, today or date.today())
+    if findings:
+        raise StackInvalid(stack.name, [f.issue(stack.name) for f in findings])
+
+
+def state_path(stack: Stack) -> Path:
+    """``sgplan:state``, else ``state/<stack>.json``: the snapshot the plan compares with."""
+    configured = _config().get("state")
+    path = Path(configured) if configured else Path("state") / f"{stack.name}.json"
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def adoption(stack: Stack) -> Adoption:
-    """SEAM - the plan against the snapshot under ``state/`` (added by the planner work).
+    """Plan ``stack`` against its snapshot and adopt what already exists live.
 
-    Will compare ``stack`` with ``state/<stack>.json`` and return the live groups, prefix
-    lists and rules to adopt (import) rather than create, keyed as :class:`Adoption`
-    documents. Until then nothing is adopted, except groups and prefix lists the stack
-    pins with ``id``.
+    Live groups, prefix lists and rules that the stack declares are imported, never
+    created. A plan the cloud would refuse (a service-managed group, a limit) stops the run.
+    Live rules the stack does not declare are reported: Pulumi never removes what it did not
+    create, so the sync plan's removals of them are listed for a person to carry out.
     """
-    return Adoption()
+    path = state_path(stack)
+    if not path.is_file():
+        pulumi.log.warn(
+            f"no snapshot {path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path}: "
+            f"nothing is adopted, every group is created; run `sgplan pull --stack {stack.name}` first"
+        )
+        return Adoption()
+    loaded = load_current([path])
+    plan = plan_stack(stack, loaded.state, PlanOptions(mode="additive"), [str(path)])
+    refusals = [f for f in plan.findings if f.kind == "refusal"]
+    if refusals:
+        raise StackInvalid(
+            stack.name, [Issue(f.message, stack=stack.name, group=f.group) for f in refusals]
+        )
+    for g in plan.groups:
+        for r in g.drift:
+            pulumi.log.warn(f"group {g.name}: live rule `{r.text()}` is not in the stack; "
+                            "Pulumi leaves it (see `sgplan plan` for the sync plan)")  # fmt: skip
+    return adoption_from_plan(plan)
 
 
 @contextmanager

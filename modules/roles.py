@@ -163,7 +163,7 @@ def bastion(
 
 
 def _client_peer(name: str, client: PeerLike) -> Peer:
-    peer = group(client) if isinstance(client, str) else client
+    peer = client if isinstance(client, Peer) else group(client)
     if not peer.is_group:
         raise InputError(
             f"group {name}: client {peer} is not a security group; allowed: a group name of "

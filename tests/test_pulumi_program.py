@@ -15,9 +15,11 @@ import pulumi
 import pytest
 from pulumi_runtime import COMPONENT, GROUP, PREFIX_LIST, ROOT, RULE, Run, run_program
 
+from sgplan.formats.current import load_current
 from sgplan.formats.resource_ids import rule_resource_name
 from sgplan.load import load_stack
 from sgplan.model.stack import Stack
+from sgplan.plan import PlanOptions, plan_stack
 
 STACKS = ("dev", "staging", "prod")
 PEER_FIELDS = ("cidrIp", "ipv6CidrIp", "sourceSecurityGroupId", "prefixListId")
@@ -138,9 +140,38 @@ def test_prod_groups_are_protected_and_test_groups_are_not(ran):
     assert not any(run.options[(RULE, name)].protect for name in run.named(RULE))
 
 
-def test_nothing_is_imported_until_the_plan_seam_adopts_it(ran):
-    _, run = ran
-    assert all(r.import_id is None for r in run.resources)
+def test_what_is_live_is_imported_and_what_is_not_is_created(ran):
+    """The program plans the stack against state/<stack>.json and imports what already exists."""
+    stack, run = ran
+    snapshot = ROOT / "state" / f"{stack.name}.json"
+    if not snapshot.exists():  # dev and staging have no snapshot: everything is created
+        assert all(r.import_id is None for r in run.resources)
+        return
+    state = load_current([snapshot]).state
+    plan = plan_stack(stack, state, PlanOptions(mode="additive"))
+    groups = {r.name: r.import_id for r in run.of(GROUP)}
+    live_ids = {g.name: g.id for g in state.groups}
+    for g in stack.groups:
+        assert groups[g.logical_name] == live_ids.get(g.name), g.name
+    imported_rules = [r for r in run.of(RULE) if r.import_id]
+    assert len(imported_rules) == plan.adopted > 0
+    for r in imported_rules:
+        sg, direction, protocol, ports, _nic, _peer, policy, priority = r.import_id.split(":")
+        assert (
+            sg in live_ids.values()
+            and direction == r.inputs["type"]
+            and protocol == r.inputs["ipProtocol"]
+        )
+        assert (ports, policy, int(priority)) == (
+            r.inputs["portRange"],
+            r.inputs["policy"],
+            r.inputs["priority"],
+        )
+    prefix_lists = {r.name: r.import_id for r in run.of(PREFIX_LIST)}
+    assert prefix_lists == {
+        p.name: next(x.id for x in state.prefix_lists if x.name == p.name)
+        for p in stack.prefix_lists
+    }
 
 
 # -- a user's mistakes stop the run cleanly ------------------------------------------------------
@@ -235,3 +266,54 @@ def test_the_region_may_come_from_the_providers_environment_variable(monkeypatch
 def test_stack_file_config_applies_another_stack_under_this_pulumi_stack():
     run = run_program("dev", {"sgplan:stackFile": "staging", "alicloud:region": "cn-hangzhou"})
     assert sorted(run.named(GROUP)) == sorted(g.name for g in load_stack("staging", ROOT).groups)
+
+
+def test_unwaived_critical_findings_stop_the_run_and_a_waiver_lets_it_through(tmp_path):
+    body = """\
+name: risky
+region: cn-hangzhou
+vpc_id: vpc-1
+groups:
+  - name: risky-web-app-sg
+    description: web
+    rules:
+      - {direction: ingress, service: ssh, peer: 0.0.0.0/0, description: ssh from anywhere%s}
+"""
+    error, run = fails(
+        "dev", {"sgplan:stackFile": write(tmp_path, body % ""), "alicloud:region": "cn-hangzhou"}
+    )
+    assert "nothing was applied" in str(error)
+    assert any("open-admin-port" in e and "risky-web-app-sg" in e for e in run.errors), run.errors
+    assert run.resources == []
+    waived = (
+        body
+        % ", waivers: [{check: open-admin-port, reason: vendor appliance, expires: 2999-01-01}]"
+    )
+    ok = run_program(
+        "dev", {"sgplan:stackFile": write(tmp_path, waived), "alicloud:region": "cn-hangzhou"}
+    )
+    assert ok.of(RULE)
+
+
+def test_a_plan_the_cloud_would_refuse_stops_the_run(tmp_path):
+    stack_file = write(tmp_path, """\
+name: fw
+region: cn-hangzhou
+vpc_id: vpc-1
+groups:
+  - name: fw-edge-app-sg
+    description: edge
+    rules:
+      - {direction: ingress, service: https, peer: 10.0.0.0/8}
+""")  # fmt: skip
+    snapshot = tmp_path / "fw.json"
+    snapshot.write_text(
+        '{"version": 1, "region": "cn-hangzhou", "groups": [{"id": "sg-fw1", "name": "fw-edge-app-sg", '
+        '"vpc_id": "vpc-1", "live": {"service_managed": true, "service_id": "cloudfw"}, "rules": []}]}'
+    )
+    error, run = fails("dev", {"sgplan:stackFile": stack_file, "sgplan:state": str(snapshot),
+                               "alicloud:region": "cn-hangzhou"})  # fmt: skip
+    assert any("InvalidOperation.ResourceManagedByCloudProduct" in e for e in run.errors), (
+        run.errors
+    )
+    assert run.resources == [] and "nothing was applied" in str(error)

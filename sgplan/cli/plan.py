@@ -184,6 +184,12 @@ def diff(
     """The console's "restore rules" preview between two groups or two exports."""
     before = load_current([current])
     after = load_current([desired])
+    regions = {before.state.region, after.state.region} - {None}
+    if len(regions) > 1:
+        raise InputError(
+            f"{current} is in {before.state.region} and {desired} in {after.state.region}; rules are "
+            "restored between groups of one region only (clone the group across regions instead)"
+        )
     options = PlanOptions(
         mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
         allow_no_ingress=allow_no_ingress,

@@ -15,9 +15,10 @@ from ..model.group import Member, PrefixList, SecurityGroup
 from ..model.issues import InputError
 from ..model.rule import Rule
 from ..model.stack import State
+from . import jsontext
 
 SNAPSHOT_VERSION = 1
-_ONE_LINE_LISTS = frozenset({"rules", "entries", "groups_of_member"})
+_ONE_LINE_LISTS = frozenset({"rules", "entries"})
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
@@ -64,28 +65,7 @@ def state_dict(state: State) -> dict[str, Any]:
 
 def dumps(state: State) -> str:
     """The snapshot text: pretty JSON with each rule and prefix-list entry on one line."""
-    return _emit(state_dict(state), 0, None) + "\n"
-
-
-def _emit(value: Any, depth: int, key: str | None) -> str:
-    pad = "  " * (depth + 1)
-    end = "  " * depth
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{pad}{json.dumps(k)}: {_emit(v, depth + 1, k)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + end + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        if key in _ONE_LINE_LISTS or all(not isinstance(v, (dict, list)) for v in value):
-            if key in _ONE_LINE_LISTS:
-                lines = [pad + json.dumps(v, ensure_ascii=False) for v in value]
-                return "[\n" + ",\n".join(lines) + "\n" + end + "]"
-            return json.dumps(value, ensure_ascii=False)
-        lines = [pad + _emit(v, depth + 1, None) for v in value]
-        return "[\n" + ",\n".join(lines) + "\n" + end + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return jsontext.dumps(state_dict(state), _ONE_LINE_LISTS)
 
 
 def write(state: State, path: Path) -> bool:

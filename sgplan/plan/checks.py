@@ -8,7 +8,7 @@ leaving a group without the ingress it had.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import limits as L
@@ -29,6 +29,8 @@ def final_rules(g: GroupPlan, resolver: Resolver) -> list[Rule]:
     if g.action in ("create", "replace"):
         return [_resolved(r, resolver) for r in g.add]
     assert g.live is not None
+    if not g.remove and not g.add:
+        return list(g.live.rules)
     gone = {r.key for r in g.remove}
     kept = [r for r in g.live.rules if r.key not in gone]
     return kept + [_resolved(r, resolver) for r in g.add]
@@ -48,12 +50,20 @@ def check_plan(
 ) -> None:
     """Append every refusal and gate of ``plan`` to ``plan.findings``."""
     lists = prefix_list_index([*state.prefix_lists, *desired_lists])
-    finals = {id(g): final_rules(g, resolver) for g in plan.groups}
+    finals: dict[int, list[Rule]] = {}
+
+    def final(g: GroupPlan) -> list[Rule]:
+        found = finals.get(id(g))
+        if found is None:
+            found = finals[id(g)] = final_rules(g, resolver)
+        return found
+
     referenced: dict[str, list[str]] = {}
-    for g in plan.groups:
-        for r in finals[id(g)]:
-            if r.peer.kind == "group_id" and not r.peer.owner:
-                referenced.setdefault(r.peer.value, []).append(g.name)
+    if any(g.action in ("delete", "replace") for g in plan.groups):
+        for g in plan.groups:
+            for r in final(g):
+                if r.peer.kind == "group_id" and not r.peer.owner:
+                    referenced.setdefault(r.peer.value, []).append(g.name)
     attached: dict[str, int] = {}
     for m in state.members:
         for gid in m.groups:
@@ -62,9 +72,15 @@ def check_plan(
         _managed(plan, g)
         if g.action in ("delete", "replace"):
             _deletion(plan, g, referenced, attached, options)
-        _limits(plan, g, finals[id(g)], lists)
-        _gates(plan, g, finals[id(g)], options)
-    _nic_limits(plan, finals, lists, state)
+        if g.add:  # only additions can break a limit
+            _limits(plan, g, final, lists)
+        if g.remove:
+            _gates(plan, g, options)
+    if state.members:
+        _nic_limits(plan, {id(g): final(g) for g in plan.groups}, lists, state)
+
+
+_LIST_KINDS = frozenset({"prefix_list_id", "prefix_list_name"})
 
 
 def _refuse(plan: Plan, name: str, message: str, group: str | None) -> None:
@@ -119,15 +135,34 @@ def _deletion(
     )  # fmt: skip
 
 
-def _limits(plan: Plan, g: GroupPlan, rules: list[Rule], lists: dict[str, PrefixList]) -> None:
+def _kinds(rules: Sequence[Rule]) -> tuple[int, int, int]:
+    """(rules, rules with a group peer, rules with a prefix-list peer)."""
+    kinds = [r.peer.kind for r in rules]
+    count = kinds.count
+    return (
+        len(kinds),
+        count("group_id") + count("group_name"),
+        count("prefix_list_id") + count("prefix_list_name"),
+    )
+
+
+def _limits(
+    plan: Plan, g: GroupPlan, final: Callable[[GroupPlan], list[Rule]], lists: dict[str, PrefixList]
+) -> None:
     if g.action in ("delete", "ignored", "read-only", "no-op"):
         return
-    quota = sum(rule_cost(r, lists) for r in rules)
+    if g.action == "update" and g.live is not None:
+        live, gone, new = _kinds(g.live.rules), _kinds(g.remove), _kinds(g.add)
+        total, peers, lists_used = (a - b + c for a, b, c in zip(live, gone, new, strict=True))
+    else:
+        total, peers, lists_used = _kinds(g.add)
+    quota = total
+    if lists_used:
+        quota += sum(rule_cost(r, lists) - 1 for r in final(g) if r.peer.kind in _LIST_KINDS)
     if quota > L.RULES_PER_GROUP:
         _refuse(plan, "limit-rules",
                 f"would hold {quota} rules (prefix lists counted at max_entries); allowed: at most "
                 f"{L.RULES_PER_GROUP} per group (AuthorizationLimitExceed)", g.name)  # fmt: skip
-    peers = sum(1 for r in rules if r.peer.is_group)
     kind = (g.desired or g.live).type if (g.desired or g.live) else "normal"
     if kind == "enterprise" and peers:
         _refuse(plan, "limit-group-peers",
@@ -154,29 +189,32 @@ def _nic_limits(
                     f"{L.RULES_PER_NIC}", None)  # fmt: skip
 
 
-def _accepts_ingress(rules: list[Rule]) -> int:
-    return sum(1 for r in rules if r.direction == "ingress" and r.policy == "accept")
+def _ingress_accept(rule: Rule) -> bool:
+    return rule.direction == "ingress" and rule.policy == "accept"
 
 
-def _gates(plan: Plan, g: GroupPlan, rules: list[Rule], options: PlanOptions) -> None:
+def _gates(plan: Plan, g: GroupPlan, options: PlanOptions) -> None:
     live = g.live
-    if live is None or g.action not in ("update",):
+    if live is None or g.action != "update":
         return
     total = len(live.rules)
-    if g.remove and total:
+    if total and len(g.remove) / total > options.max_remove_share:
         share = len(g.remove) / total
-        if share > options.max_remove_share:
-            plan.findings.append(
-                Finding("gate", "remove-share",
-                        f"removes {len(g.remove)} of its {total} rules ({share:.0%}); allowed: at most "
-                        f"{options.max_remove_share:.0%} without --max-remove-share",
-                        g.name, allowed=False)
-            )  # fmt: skip
-    had = _accepts_ingress(list(live.rules))
-    if had and not _accepts_ingress(rules):
         plan.findings.append(
-            Finding("gate", "no-ingress",
-                    f"would be left with no ingress accept rule (it has {had}); every inbound "
-                    "connection to its members would stop; allow with --allow-no-ingress",
-                    g.name, allowed=options.allow_no_ingress)
+            Finding("gate", "remove-share",
+                    f"removes {len(g.remove)} of its {total} rules ({share:.0%}); allowed: at most "
+                    f"{options.max_remove_share:.0%} without --max-remove-share",
+                    g.name, allowed=False)
         )  # fmt: skip
+    gone = {r.key for r in g.remove if _ingress_accept(r)}
+    if not gone or any(_ingress_accept(r) for r in g.add):
+        return  # no ingress accept removed, or a new one added
+    if any(_ingress_accept(r) and r.key not in gone for r in live.rules):
+        return
+    had = sum(1 for r in live.rules if _ingress_accept(r))
+    plan.findings.append(
+        Finding("gate", "no-ingress",
+                f"would be left with no ingress accept rule (it has {had}); every inbound "
+                "connection to its members would stop; allow with --allow-no-ingress",
+                g.name, allowed=options.allow_no_ingress)
+    )  # fmt: skip

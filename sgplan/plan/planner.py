@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from deepdiff import DeepDiff
 
+from ..gcpause import without_gc
 from ..model.group import PrefixList, SecurityGroup
 from ..model.peers import Peer
 from ..model.rule import Rule, RuleKey
@@ -80,6 +81,8 @@ def attribute_changes(desired: SecurityGroup, live: SecurityGroup, mode: Mode) -
     if desired.resource_group_id is not None:
         before["resource_group_id"] = live.resource_group_id
         after["resource_group_id"] = desired.resource_group_id
+    if before == after:
+        return []  # the common case, without building a DeepDiff
     diff = DeepDiff(before, after, view="tree")
     changes: list[AttrChange] = []
     for levels in diff.values():
@@ -99,22 +102,27 @@ def _rule_changes(
     plan: GroupPlan, desired: Sequence[Rule], live: Sequence[Rule], resolver: Resolver, mode: Mode
 ) -> None:
     live_by_key = {r.key: r for r in live}
-    seen: set[RuleKey] = set()
-    for rule in desired:
-        key = resolver.key(rule)
-        if key in seen:
-            continue
-        seen.add(key)
-        found = live_by_key.get(key)
-        if found is None:
-            plan.add.append(rule)
-            continue
-        plan.adopt_pairs.append((rule, found))
-        if rule.description != found.description and (mode == "sync" or rule.description):
-            plan.update.append(DescriptionChange(rule, found))
-    for key, rule in live_by_key.items():
-        if key not in seen:
-            (plan.remove if mode == "sync" else plan.drift).append(rule)
+    key = resolver.key
+    wanted = {key(r) if r.peer.kind in _NAMED else r.key: r for r in desired}
+    found = live_by_key.get
+    pairs = [(r, found(k)) for k, r in wanted.items()]
+    plan.add = [want for want, have in pairs if have is None]
+    plan.adopt_pairs = [(want, have) for want, have in pairs if have is not None]
+    plan.update = [
+        DescriptionChange(want, have)
+        for want, have in plan.adopt_pairs
+        if want.description != have.description and (mode == "sync" or want.description)
+    ]
+    if len(plan.adopt_pairs) == len(live_by_key):
+        return  # every live rule is wanted
+    gone = [r for k, r in live_by_key.items() if k not in wanted]
+    if mode == "sync":
+        plan.remove = gone
+    else:
+        plan.drift = gone
+
+
+_NAMED = frozenset({"group_name", "prefix_list_name"})
 
 
 def _managed_reason(live: SecurityGroup) -> str:
@@ -212,6 +220,7 @@ def _id_names(groups: Iterable[SecurityGroup], lists: Iterable[PrefixList]) -> d
     return out
 
 
+@without_gc
 def plan_stack(
     stack: Stack, state: State, options: PlanOptions | None = None, sources: Sequence[str] = ()
 ) -> Plan:
@@ -266,6 +275,7 @@ def pair_states(
     return pairs
 
 
+@without_gc
 def diff_states(
     current: State, desired: State, options: PlanOptions | None = None, sources: Sequence[str] = ()
 ) -> Plan:

@@ -7,11 +7,12 @@ changes is listed; adopted rules are counted.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..evaluate.render import changes_json
+from ..formats import jsontext
 from ..formats.api import rule_to_permission
+from ..gcpause import without_gc
 from ..model.rule import Rule
 from ..plan.model import GroupPlan, Plan, PrefixListPlan
 from .lines import summary_line
@@ -33,13 +34,14 @@ class _Permissions:
 
     def __call__(self, rule: Rule) -> dict[str, Any]:
         perm = rule_to_permission(rule, self.ids)
-        for side in ("Source", "Dest"):
-            gid = perm.get(f"{side}GroupId")
-            if gid and f"{side}GroupName" not in perm and gid in self.names:
-                perm[f"{side}GroupName"] = self.names[gid]
-            pid = perm.get(f"{side}PrefixListId")
-            if pid and f"{side}PrefixListName" not in perm and pid in self.names:
-                perm[f"{side}PrefixListName"] = self.names[pid]
+        kind = rule.peer.kind
+        if kind == "group_id" or kind == "prefix_list_id":
+            name = self.names.get(rule.peer.value)
+            if name:  # the live peer's name beside its ID, for people reading the JSON
+                side = "Source" if rule.direction == "ingress" else "Dest"
+                perm.setdefault(
+                    f"{side}{'GroupName' if kind == 'group_id' else 'PrefixListName'}", name
+                )
         return perm
 
 
@@ -121,5 +123,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+_ONE_LINE = ("add", "remove", "drift", "update", "attributes", "findings", "steps", "counts")
+
+
+@without_gc
 def render_json(plan: Plan) -> str:
-    return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
+    """Indented JSON with every rule, attribute change, finding and step on its own line."""
+    return jsontext.dumps(plan_document(plan), _ONE_LINE)
