@@ -146,9 +146,12 @@ def plan(
     if live and current:
         raise InputError("give either --live or --current, not both")
     if live:
-        from ..live import read_live_for_stack
+        from ..live import LiveConfig, read_live_for_stack
+        from .live_progress import live_progress
 
-        loaded = read_live_for_stack(desired)
+        with live_progress(desired.region) as progress:
+            config = LiveConfig.from_env(desired.region)
+            loaded = read_live_for_stack(desired, config, progress=progress)
     else:
         loaded = load_current(current or [_default_current(desired.name)])
     options = PlanOptions(

@@ -163,7 +163,8 @@ def _limits(
         _refuse(plan, "limit-rules",
                 f"would hold {quota} rules (prefix lists counted at max_entries); allowed: at most "
                 f"{L.RULES_PER_GROUP} per group (AuthorizationLimitExceed)", g.name)  # fmt: skip
-    kind = (g.desired or g.live).type if (g.desired or g.live) else "normal"
+    either = g.desired or g.live
+    kind = either.type if either is not None else "normal"
     if kind == "enterprise" and peers:
         _refuse(plan, "limit-group-peers",
                 f"is an enterprise group but would hold {peers} rules whose peer is a group; allowed: none",

@@ -42,13 +42,13 @@ def match_groups(
             elif found:
                 match = found[0]
         if match is not None and match.id:
-            other = claimed.get(match.id)
+            other = claimed.get(match.id or "")
             if other is not None:
                 issues.append(Issue(f"and group {other} both match live group {match.id}; "
                                     "pin each to its own ID", stack=stack, group=d.name))  # fmt: skip
                 match = None
             else:
-                claimed[match.id] = d.name
+                claimed[match.id or ""] = d.name
         pairs.append((d, match))
     if issues:
         raise StackInvalid(stack, issues)

@@ -164,7 +164,8 @@ class Plan:
     @property
     def counts(self) -> tuple[int, int, int]:
         totals = [0, 0, 0]
-        for item in [*self.groups, *self.prefix_lists]:
+        items: list[GroupPlan | PrefixListPlan] = [*self.groups, *self.prefix_lists]
+        for item in items:
             for i, n in enumerate(item.counts):
                 totals[i] += n
         return totals[0], totals[1], totals[2]

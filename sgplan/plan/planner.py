@@ -57,7 +57,7 @@ class Resolver:
         if kind != "group_name" and kind != "prefix_list_name":
             return rule.key
         key = rule.key
-        return (*key[:7], self.peer(rule.peer), key[8])  # type: ignore[return-value]
+        return (*key[:7], self.peer(rule.peer), key[8])
 
 
 IDENTITY = Resolver({}, {})
@@ -288,9 +288,9 @@ def diff_states(
     groups: list[GroupPlan] = []
     for cur, want in pair_states(current, desired):
         if want is not None and cur is not None:
-            plan = plan_group(want, cur, IDENTITY, options, attributes=False)
-            plan.name = cur.name or want.name
-            groups.append(plan)
+            gplan = plan_group(want, cur, IDENTITY, options, attributes=False)
+            gplan.name = cur.name or want.name
+            groups.append(gplan)
         else:
             groups.append(plan_group(want, cur, IDENTITY, options))
     plan = Plan(

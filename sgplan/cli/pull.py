@@ -1,0 +1,70 @@
+"""``sgplan pull``: read a stack's live groups and write its snapshot under ``state/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..formats import snapshot
+from ..live import LiveConfig, filters_for_stack, read_live
+from ..load import load_stack, project_root
+from .app import EXIT_CHANGES, app, err, plural, user_errors
+from .live_progress import live_progress
+
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="ECS API host[:port] (default ecs.REGION.aliyuncs.com; "
+                 "env SGPLAN_ECS_ENDPOINT)"),
+]  # fmt: skip
+RateOpt = Annotated[
+    float | None,
+    typer.Option("--rate", min=0.1, help="requests a second (default 50; env SGPLAN_ECS_RATE)"),
+]
+ConcurrencyOpt = Annotated[
+    int | None,
+    typer.Option("--concurrency", min=1, max=64, help="requests in flight (default 8)"),
+]
+
+
+@app.command()
+@user_errors
+def pull(
+    stack: Annotated[
+        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="snapshot path (default state/STACK.json)")
+    ] = None,
+    endpoint: EndpointOpt = None,
+    rate: RateOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="exit 2 when the snapshot changed")
+    ] = False,
+) -> None:
+    """Read the stack's groups from the ECS API and write its snapshot (sorted, stable)."""
+    desired = load_stack(stack)
+    config = LiveConfig.from_env(
+        desired.region, endpoint=endpoint, rate=rate, concurrency=concurrency
+    )
+    with live_progress(desired.region) as progress:
+        result = read_live(config, filters_for_stack(desired), progress=progress)
+    path = out or project_root() / "state" / f"{desired.name}.json"
+    changed = snapshot.write(result.state, path)
+    state = result.state
+    stats = result.stats
+    console = err()
+    for warning in result.loaded.warnings:
+        console.print(f"warning: {warning}", markup=False)
+    console.print(
+        f"Read {plural(len(state.groups), 'group')}, {plural(state.rule_count, 'rule')}, "
+        f"{plural(len(state.members), 'NIC')}, {plural(len(state.prefix_lists), 'prefix list')} "
+        f"from {desired.region} in {result.seconds:.1f} s "
+        f"({plural(stats.calls, 'request')}, {plural(stats.retry_count, 'retry')}).",
+        markup=False,
+    )
+    console.print(f"{path}: {'written' if changed else 'unchanged'}", markup=False)
+    if detailed_exitcode and changed:
+        raise typer.Exit(EXIT_CHANGES)
