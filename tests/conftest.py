@@ -8,3 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# The Alibaba credentials library reads its environment once, when first imported; set a
+# test key before anything imports it, so live tests go through the real default chain and
+# can check the secret never shows up. Never a real key: the local endpoint accepts any.
+import os  # noqa: E402
+
+TEST_ACCESS_KEY_ID = "LTAI5tTestOnlyKeyId01"
+TEST_ACCESS_KEY_SECRET = "sgplan-test-secret-never-print-7f3a"
+os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
+os.environ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = TEST_ACCESS_KEY_SECRET
+os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
+os.environ.pop("SGPLAN_ECS_ENDPOINT", None)

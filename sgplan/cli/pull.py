@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from ..formats import snapshot
-from ..live import LiveConfig, filters_for_stack, read_live
+from ..live import Filters, LiveConfig, filters_for_stack, read_live
 from ..load import load_stack, project_root
+from ..model.issues import InputError
 from .app import EXIT_CHANGES, app, err, plural, user_errors
 from .live_progress import live_progress
 
@@ -32,8 +33,20 @@ ConcurrencyOpt = Annotated[
 @user_errors
 def pull(
     stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
-    ],
+        str | None,
+        typer.Option(
+            "--stack",
+            "-s",
+            help="stack name (stacks/NAME.py) or a stack file: "
+            "reads its region and VPC, writes state/STACK.json",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="without --stack: the region to read")
+    ] = None,
+    vpc: Annotated[
+        str | None, typer.Option("--vpc", help="without --stack: only groups of this VPC")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="snapshot path (default state/STACK.json)")
     ] = None,
@@ -44,14 +57,24 @@ def pull(
         bool, typer.Option("--detailed-exitcode", help="exit 2 when the snapshot changed")
     ] = False,
 ) -> None:
-    """Read the stack's groups from the ECS API and write its snapshot (sorted, stable)."""
-    desired = load_stack(stack)
-    config = LiveConfig.from_env(
-        desired.region, endpoint=endpoint, rate=rate, concurrency=concurrency
-    )
-    with live_progress(desired.region) as progress:
-        result = read_live(config, filters_for_stack(desired), progress=progress)
-    path = out or project_root() / "state" / f"{desired.name}.json"
+    """Read live groups from the ECS API and write a snapshot (sorted, stable, diffable).
+
+    Credentials come from the Alibaba Cloud default chain (environment, profile, ECS RAM
+    role); nothing is written unless every call succeeded.
+    """
+    if stack is not None:
+        if region or vpc:
+            raise InputError("--region and --vpc come from the stack; give them without --stack")
+        desired = load_stack(stack)
+        region, filters = desired.region, filters_for_stack(desired)
+        path = out or project_root() / "state" / f"{desired.name}.json"
+    elif region and out:
+        filters, path = Filters(vpc_id=vpc), out
+    else:
+        raise InputError("give --stack NAME, or --region REGION with --out FILE")
+    config = LiveConfig.from_env(region, endpoint=endpoint, rate=rate, concurrency=concurrency)
+    with live_progress(region) as progress:
+        result = read_live(config, filters, progress=progress)
     changed = snapshot.write(result.state, path)
     state = result.state
     stats = result.stats
@@ -61,8 +84,8 @@ def pull(
     console.print(
         f"Read {plural(len(state.groups), 'group')}, {plural(state.rule_count, 'rule')}, "
         f"{plural(len(state.members), 'NIC')}, {plural(len(state.prefix_lists), 'prefix list')} "
-        f"from {desired.region} in {result.seconds:.1f} s "
-        f"({plural(stats.calls, 'request')}, {plural(stats.retry_count, 'retry')}).",
+        f"from {region} in {result.seconds:.1f} s "
+        f"({plural(stats.calls, 'request')}, {stats.retry_count} {'retry' if stats.retry_count == 1 else 'retries'}).",
         markup=False,
     )
     console.print(f"{path}: {'written' if changed else 'unchanged'}", markup=False)

@@ -54,6 +54,8 @@ class LiveConfig:
     read_timeout_ms: int = 10000
     page_size: int = 1000
     """rules per DescribeSecurityGroupAttribute page (10-1000)"""
+    list_page_size: int = 100
+    """groups per DescribeSecurityGroups page (1-100)"""
     seed: int | None = None
 
     @classmethod
@@ -226,7 +228,7 @@ class EcsApi:
                     for k, v in (tags or {}).items()
                 ]
                 or None,
-                max_results=100,
+                max_results=self.config.list_page_size,
                 next_token=token,
             )
 

@@ -146,6 +146,8 @@ class LocalEcs:
         if self.store.access_keys is not None and key not in self.store.access_keys:
             raise error("InvalidAccessKeyId.NotFound")
         scripted = self.faults.scripted(action)
+        if scripted == "drop":
+            return "drop"
         if scripted is not None:
             raise error(scripted)
         sg = self.store.group_of(params)
