@@ -47,6 +47,16 @@ def pull(
     vpc: Annotated[
         str | None, typer.Option("--vpc", help="without --stack: only groups of this VPC")
     ] = None,
+    group_ids: Annotated[
+        list[str] | None, typer.Option("--group-id", help="without --stack: only these groups")
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="without --stack: only groups tagged KEY=VALUE (repeatable)"),
+    ] = None,
+    group_type: Annotated[
+        str | None, typer.Option("--type", help="without --stack: normal or enterprise")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="snapshot path (default state/STACK.json)")
     ] = None,
@@ -63,13 +73,20 @@ def pull(
     role); nothing is written unless every call succeeded.
     """
     if stack is not None:
-        if region or vpc:
-            raise InputError("--region and --vpc come from the stack; give them without --stack")
+        if region or vpc or group_ids or tags or group_type:
+            raise InputError(
+                "--region, --vpc, --group-id, --tag and --type select groups without a stack; "
+                "with --stack the stack's region and VPC are read"
+            )
         desired = load_stack(stack)
         region, filters = desired.region, filters_for_stack(desired)
         path = out or project_root() / "state" / f"{desired.name}.json"
     elif region and out:
-        filters, path = Filters(vpc_id=vpc), out
+        if group_type not in (None, "normal", "enterprise"):
+            raise InputError(f"--type {group_type}: allowed: normal, enterprise")
+        filters = Filters(vpc_id=vpc, group_ids=list(group_ids or ()), group_type=group_type,
+                          tags=_tags(tags or []))  # fmt: skip
+        path = out
     else:
         raise InputError("give --stack NAME, or --region REGION with --out FILE")
     config = LiveConfig.from_env(region, endpoint=endpoint, rate=rate, concurrency=concurrency)
@@ -91,3 +108,13 @@ def pull(
     console.print(f"{path}: {'written' if changed else 'unchanged'}", markup=False)
     if detailed_exitcode and changed:
         raise typer.Exit(EXIT_CHANGES)
+
+
+def _tags(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--tag {item!r}: expected KEY=VALUE")
+        out[key] = value
+    return out

@@ -48,6 +48,25 @@ def test_pull_by_region_and_vpc_without_a_stack(tmp_path):
     assert all(g.name.startswith(("staging-", "sg-cfw-staging")) for g in state.groups)
 
 
+def test_pull_selects_by_tag_type_and_ids(tmp_path):
+    out = tmp_path / "estate.json"
+    some = [g.id for g in estate().groups[:4]]
+    with served(estate()) as ecs:
+        by_tag = _pull(ecs.endpoint, "--region", "cn-hangzhou", "--tag", "app=app03",
+                       "--type", "normal", "--out", str(out))  # fmt: skip
+        tagged = snapshot.read(out)
+        by_ids = _pull(ecs.endpoint, "--region", "cn-hangzhou", *[a for i in some for a in
+                       ("--group-id", i)], "--out", str(out))  # fmt: skip
+        picked = snapshot.read(out)
+        bad = _pull(ecs.endpoint, "--region", "cn-hangzhou", "--tag", "app", "--out", str(out))
+    assert by_tag.exit_code == by_ids.exit_code == 0, by_tag.output + by_ids.output
+    assert len(tagged.groups) == 10
+    assert {g.tags["app"] for g in tagged.groups} == {"app03"}
+    assert sorted(g.id for g in picked.groups) == sorted(some)
+    assert bad.exit_code == 1
+    assert "--tag 'app': expected KEY=VALUE" in bad.output
+
+
 def test_pull_fails_cleanly_and_writes_nothing(tmp_path):
     out = tmp_path / "prod.json"
     faults = Faults(group_errors={"sg-bp1c3x8jfk2a0sql03": "Forbidden.RAM"})
