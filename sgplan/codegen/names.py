@@ -19,6 +19,10 @@ _WEAK = frozenset(
 )  # fmt: skip
 
 
+# single letters pycodestyle (E741) refuses as names, easily mistaken for digits
+_AMBIGUOUS = frozenset({"I", "L", "O"})
+
+
 def _words(name: str, stack_name: str, suffixes: Sequence[str]) -> list[str]:
     words = [w.upper() for w in _WORD.findall(name)]
     lead = [w.upper() for w in _WORD.findall(stack_name)]
@@ -65,7 +69,7 @@ def constant_names(
             w = _words(fallback, "", ()) or ["UNNAMED"]
             words.append(w)
             ks.append(len(w))
-    taken = {r.upper() for r in reserved}
+    taken = {r.upper() for r in reserved} | _AMBIGUOUS
     while True:
         chosen = [_tail(w, k) for w, k in zip(words, ks, strict=True)]
         counts: dict[str, int] = {}
