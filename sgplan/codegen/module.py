@@ -35,6 +35,7 @@ class GeneratedModule:
     """The module's text and what the generator could not carry over, one note each."""
 
     text: str
+    state: State  # the source, with the VPCs given for groups whose source names none
     notes: list[str] = field(default_factory=list)
     groups: int = 0
     rules: int = 0
@@ -420,8 +421,13 @@ def generate_stack_module(
         raise InputError("give the stack a name (--name)")
     writer = _Writer(state, stack_name, target, source, include_managed, vpc_id)
     text = writer.module()
+    filled = {x.group.id: x.group for x in writer.groups if x.group.id}
+    declared = state.model_copy(
+        update={"groups": tuple(filled.get(g.id or "", g) for g in state.groups)}
+    )
     return GeneratedModule(
         text=text,
+        state=state if writer.cross else declared,
         notes=writer.notes,
         groups=len(writer.groups),
         rules=sum(len(x.rules) for x in writer.groups),
