@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import check as _check  # noqa: F401
+from . import export as _export  # noqa: F401
+from . import import_stack as _import_stack  # noqa: F401
 from . import lint as _lint  # noqa: F401
 from . import plan as _plan  # noqa: F401
 from . import pull as _pull  # noqa: F401
