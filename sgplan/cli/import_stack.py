@@ -22,15 +22,30 @@ CONSOLE_ONLY = (
 )
 
 
-def state_for_import(sources: Sequence[Path], *, region: str | None = None) -> LoadedState:
-    """The current state ``sgplan import`` generates a stack from.
+def state_for_import(
+    sources: Sequence[Path],
+    *,
+    region: str | None = None,
+    live: bool = False,
+    vpc_id: str | None = None,
+    endpoint: str | None = None,
+) -> LoadedState:
+    """The current state ``sgplan import`` generates a stack from: files and folders in any
+    current-state format, or (``live``) a fresh read of ``region`` (only ``vpc_id``'s groups
+    when given) with the live reader."""
+    if live:
+        if sources:
+            raise InputError("give either --live or --from, not both")
+        if not region:
+            raise InputError("--live needs --region: the region to read")
+        from ..live import Filters, LiveConfig, read_live
+        from .live_progress import live_progress
 
-    Today: files and folders in any current-state format (``load_current``). This is the
-    seam for ``--live``: ``sgplan.live.read_live(...)`` returns the same ``LoadedState``, so
-    the command calls it here instead and nothing after this point changes.
-    """
+        config = LiveConfig.from_env(region, endpoint=endpoint)
+        with live_progress(region) as progress:
+            return read_live(config, Filters(vpc_id=vpc_id), progress=progress).loaded
     if not sources:
-        raise InputError(f"give the current state with --from: {FORMATS}")
+        raise InputError(f"give the current state with --from ({FORMATS}), or --live")
     return load_current(list(sources))
 
 
@@ -50,14 +65,14 @@ def _warn(lines: Sequence[str]) -> None:
 @app.command("import")
 @user_errors
 def import_stack(
+    name: Annotated[str, typer.Option("--name", "-n", help="name of the stack to write")],
     sources: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Option(
             "--from",
             help=f"current state: {FORMATS}, or a folder of them; repeatable",
         ),
-    ],
-    name: Annotated[str, typer.Option("--name", "-n", help="name of the stack to write")],
+    ] = None,
     region: Annotated[
         str | None,
         typer.Option(
@@ -84,7 +99,17 @@ def import_stack(
         typer.Option(
             "--vpc-id",
             help="VPC of groups whose source names none (console CSV files), or the target "
-            "VPC when --region moves the groups",
+            "VPC when --region moves the groups; with --live, the VPC to read",
+        ),
+    ] = None,
+    live: Annotated[
+        bool,
+        typer.Option("--live", help="read --region (and --vpc-id) from the ECS API now"),
+    ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint", help="with --live: ECS API host[:port] (env SGPLAN_ECS_ENDPOINT)"
         ),
     ] = None,
 ) -> None:
@@ -96,7 +121,9 @@ def import_stack(
     """
     if out is not None:
         _refuse_overwrite(out, force)
-    loaded = state_for_import(sources, region=region)
+    loaded = state_for_import(
+        sources or [], region=region, live=live, vpc_id=vpc_id, endpoint=endpoint
+    )
     _warn([str(w) for w in loaded.warnings])
     if loaded.formats and set(loaded.formats) == {"console"}:
         _warn([CONSOLE_ONLY])
