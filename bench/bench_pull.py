@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # the credentials library reads these when imported; the local endpoint accepts any key
-os.environ.setdefault("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIbenchlocal")
+os.environ.setdefault("ALIBABA_CLOUD_ACCESS_KEY_ID", "local-bench-key-id")
 os.environ.setdefault("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "bench-secret")
 sys.path.insert(0, str(ROOT))
 

@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 # can check the secret never shows up. Never a real key: the local endpoint accepts any.
 import os  # noqa: E402
 
-TEST_ACCESS_KEY_ID = "LTAI5tTestOnlyKeyId01"
+TEST_ACCESS_KEY_ID = "sgplan-test-key-id"
 TEST_ACCESS_KEY_SECRET = "sgplan-test-secret-never-print-7f3a"
 os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
 os.environ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = TEST_ACCESS_KEY_SECRET

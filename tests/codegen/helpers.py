@@ -40,16 +40,17 @@ def round_trip(state: State, folder: Path, **options: object) -> tuple[str, Plan
     return text, sync_plan(load_generated(text, folder), state)
 
 
-def ruff() -> str | None:
-    """The ruff binary next to this Python, or on PATH."""
+def ruff() -> str:
+    """The ruff binary next to this Python, or on PATH (a dev dependency: always there)."""
     here = Path(sys.executable).parent / "ruff"
-    return str(here) if here.exists() else shutil.which("ruff")
+    found = str(here) if here.exists() else shutil.which("ruff")
+    assert found is not None, "ruff is a dev dependency; install the project with '.[dev]'"
+    return found
 
 
 def ruff_problems(folder: Path) -> list[str]:
     """What ``ruff format --check`` and ``ruff check`` (project settings) say about a folder."""
     exe = ruff()
-    assert exe is not None
     config = str(ROOT / "pyproject.toml")
     out = []
     for args in (

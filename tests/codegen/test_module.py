@@ -15,7 +15,6 @@ from tests.codegen.helpers import (
     ROOT,
     assert_no_changes,
     load_generated,
-    ruff,
     ruff_problems,
     sync_plan,
 )
@@ -102,8 +101,6 @@ def test_round_trip_of_a_large_estate(tmp_path, seed):
 
 
 def test_generated_modules_are_ruff_clean(tmp_path):
-    if ruff() is None:
-        pytest.skip("ruff is not installed")
     texts = {
         "prod_stack": render_stack_module(snapshot.read(PROD), stack_name="prod"),
         "managed": render_stack_module(

@@ -8,7 +8,6 @@ import ipaddress
 import subprocess
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +135,6 @@ def test_generated_module_declares_exactly_the_live_rules(state):
     assert_no_changes(sync_plan(stack, state))
 
 
-@pytest.mark.skipif(ruff() is None, reason="ruff is not installed")
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(states())
 def test_ruff_leaves_generated_modules_alone(state):
@@ -144,13 +142,13 @@ def test_ruff_leaves_generated_modules_alone(state):
     config = str(ROOT / "pyproject.toml")
     for args in (["--config", config], ["--line-length", "88", "--isolated"]):
         done = subprocess.run(
-            [str(ruff()), "format", *args, "--stdin-filename", "gen.py", "-"],
+            [ruff(), "format", *args, "--stdin-filename", "gen.py", "-"],
             input=text, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert done.stdout == text
     checked = subprocess.run(
-        [str(ruff()), "check", "--config", config, "--stdin-filename", "gen.py", "-"],
+        [ruff(), "check", "--config", config, "--stdin-filename", "gen.py", "-"],
         input=text, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout

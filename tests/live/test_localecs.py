@@ -14,7 +14,7 @@ from sgplan.live.ratelimit import TokenBucket
 from sgplan.localecs import Faults
 from tests.live.helpers import estate, served
 
-AUTH = {"Authorization": "ACS3-HMAC-SHA256 Credential=LTAIraw,SignedHeaders=host,Signature=x"}
+AUTH = {"Authorization": "ACS3-HMAC-SHA256 Credential=raw-test-id,SignedHeaders=host,Signature=x"}
 
 
 def _call(endpoint: str, action: str, auth: bool = True, **params: str):

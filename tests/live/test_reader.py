@@ -121,7 +121,7 @@ def test_retries_give_up_with_a_clear_error():
         (Faults(action_errors={"DescribeSecurityGroupAttribute": "Forbidden.RAM"}), {},
          "failed with Forbidden.RAM (HTTP 403): the credentials are not allowed to read it; "
          "grant ecs:Describe*"),
-        (Faults(), {"access_keys": frozenset({"LTAIsomeoneelse"})},
+        (Faults(), {"access_keys": frozenset({"someone-else-key-id"})},
          "DescribeSecurityGroups for cn-hangzhou failed with InvalidAccessKeyId.NotFound "
          "(HTTP 404): the AccessKey ID is unknown"),
     ],
