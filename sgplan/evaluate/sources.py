@@ -7,15 +7,12 @@ group is named.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..formats import snapshot
-from ..formats.api import group_from_attribute
+from ..formats.current import load_current as read_current
 from ..load import load_stack
-from ..model.build import build_state
 from ..model.group import Member, SecurityGroup
 from ..model.issues import InputError
 from ..model.stack import Stack, State
@@ -26,31 +23,13 @@ Source = Stack | State
 
 
 def load_current(path: Path) -> State:
-    """A current state from a snapshot file or a ``DescribeSecurityGroupAttribute`` JSON body
-    (one body, or a list of them). The one place that reads current state from a path."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read current state {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if snapshot.looks_like(data):
-        return snapshot.loads(text, source=str(path))
-    bodies = data if isinstance(data, list) else [data]
-    if not bodies or not all(isinstance(b, dict) and "SecurityGroupId" in b for b in bodies):
-        raise InputError(
-            f"{path}: neither an sgplan snapshot nor a DescribeSecurityGroupAttribute body "
-            "(no 'groups' and 'version', no 'SecurityGroupId')"
-        )
-    groups = []
-    for body in bodies:
-        group, problems = group_from_attribute(body, source=str(path))
-        if problems:
-            raise InputError(f"{path}: " + "; ".join(str(p) for p in problems))
-        groups.append(group)
-    return build_state({"region": bodies[0].get("RegionId"), "groups": groups}, source=str(path))
+    """A current state from a path, in any format the planner reads (snapshot, API JSON,
+    console files, ``pulumi stack export``, a folder). A rule that cannot be read is an error
+    here: a verdict must not quietly ignore a live rule."""
+    loaded = read_current([path])
+    if loaded.warnings:
+        raise InputError(f"{path}: " + "; ".join(str(w) for w in loaded.warnings))
+    return loaded.state
 
 
 def one_source(stack: str | None, current: Path | None) -> Source:

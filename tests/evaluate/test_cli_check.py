@@ -143,7 +143,7 @@ def test_mistakes_are_clean_errors(stack_file, args, message):
 
 def test_a_missing_or_ambiguous_source_is_a_clean_error(tmp_path, stack_file):
     res = invoke("-c", str(tmp_path / "none.json"), "-g", "x", "--peer", "1.1.1.1")
-    assert res.exit_code == 1 and "cannot read current state" in res.output
+    assert res.exit_code == 1 and "none.json: no such file or folder" in res.output
     for args in ([], ["-s", stack_file, "-c", str(tmp_path / "none.json")]):
         res = invoke(*args, "-g", "x", "--peer", "1.1.1.1")
         assert res.exit_code == 1 and "give either --stack NAME or --current PATH" in res.output

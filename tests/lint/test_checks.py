@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from sgplan.evaluate.sources import load_current
-from sgplan.formats import snapshot
+from sgplan.formats import console, snapshot
 from sgplan.formats.api import attribute_body
 from sgplan.lint import CHECKS, LintInput, gate, lint
 from sgplan.model import Member, PrefixList, SecurityGroup, State, build_rules, build_stack
@@ -277,12 +277,15 @@ def test_lint_reads_snapshots_and_api_bodies(tmp_path):
     snapshot.write(state, snap)
     body = tmp_path / "body.json"
     body.write_text(json.dumps(attribute_body(grp, "cn-hangzhou")))
-    for path in (snap, body):
+    folder = tmp_path / "console"
+    folder.mkdir()
+    console.write_json(grp, "cn-hangzhou", folder)  # a console export folder reads too
+    for path in (snap, body, folder):
         got = [(f.check, f.group_id) for f in lint(load_current(path), TODAY, ["open-admin-port"])]
         assert got == [("open-admin-port", "sg-api01")]
     bad = tmp_path / "bad.json"
     bad.write_text('{"hello": 1}')
-    with pytest.raises(InputError, match="neither an sgplan snapshot nor"):
+    with pytest.raises(InputError, match="format not recognised; expected an sgplan snapshot"):
         load_current(bad)
 
 
