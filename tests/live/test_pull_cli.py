@@ -115,3 +115,28 @@ def test_without_credentials_the_error_says_where_they_come_from(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "no Alibaba Cloud credentials found; set ALIBABA_CLOUD_ACCESS_KEY_ID" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_bad_pacing_settings_and_types_are_clear_errors(monkeypatch, tmp_path):
+    monkeypatch.setenv("SGPLAN_ECS_RATE", "fast")
+    rate = runner.invoke(app, ["pull", "--stack", "prod", "--out", str(tmp_path / "x.json")])
+    monkeypatch.delenv("SGPLAN_ECS_RATE")
+    kind = runner.invoke(app, ["pull", "--region", "cn-hangzhou", "--type", "special",
+                               "--out", str(tmp_path / "x.json")])  # fmt: skip
+    mixed = runner.invoke(app, ["pull", "--stack", "prod", "--vpc", "vpc-x"])
+    assert rate.exit_code == kind.exit_code == mixed.exit_code == 1
+    assert "SGPLAN_ECS_RATE='fast' is not a number" in rate.output
+    assert "--type special: allowed: normal, enterprise" in kind.output
+    assert "with --stack the stack's region and VPC are read" in mixed.output
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_import_live_needs_a_region_and_no_files():
+    no_region = runner.invoke(app, ["import", "--live", "--name", "x"])
+    both = runner.invoke(app, ["import", "--live", "--region", "cn-hangzhou", "--from",
+                               "state/prod.json", "--name", "x"])  # fmt: skip
+    neither = runner.invoke(app, ["import", "--name", "x"])
+    assert no_region.exit_code == both.exit_code == neither.exit_code == 1
+    assert "--live needs --region" in no_region.output
+    assert "give either --live or --from, not both" in both.output
+    assert "or --live" in neither.output
