@@ -238,10 +238,6 @@ class EcsApi:
         ):  # fmt: skip
             yield list((body.get("SecurityGroups") or {}).get("SecurityGroup") or [])
 
-    def describe_security_groups(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        """Every group the filters select (all pages)."""
-        return [item for page in self.security_group_pages(*args, **kwargs) for item in page]
-
     def describe_attribute(self, sg_id: str) -> dict[str, Any]:
         """All rules of a group (both directions, every page) as one attribute body."""
 

@@ -193,5 +193,5 @@ def filters_for_stack(stack: Stack) -> Filters:
 def read_live_for_stack(
     stack: Stack, config: LiveConfig | None = None, *, progress: Progress | None = None
 ) -> LoadedState:
-    config = config or LiveConfig(region=stack.region)
+    config = config or LiveConfig.from_env(stack.region)
     return read_live(config, filters_for_stack(stack), progress=progress).loaded

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..formats.api import PERMISSION_FIELDS, describe_item, full_permission, rule_to_permission
+from ..formats.api import describe_item, full_permission, rule_to_permission
 from ..model.stack import State
 
 
@@ -323,4 +323,4 @@ def _has_tag(item: Mapping[str, Any], key: str, value: str | None) -> bool:
     return False
 
 
-__all__ = ["PERMISSION_FIELDS", "ApiError", "EcsStore", "error"]
+__all__ = ["ApiError", "EcsStore", "error"]
