@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import apply as _apply  # noqa: F401
 from . import check as _check  # noqa: F401
 from . import export as _export  # noqa: F401
 from . import import_stack as _import_stack  # noqa: F401

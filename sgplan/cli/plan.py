@@ -41,7 +41,15 @@ DetailedOpt = Annotated[
     bool,
     typer.Option("--detailed-exitcode", help="exit 2 when there are changes (0 none, 1 error)"),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="write the plan to this file")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="write the plan to this file; a .json file (or -f json) "
+        "is a saved plan that `sgplan apply FILE` applies exactly as shown",
+    ),
+]
 EffectsOpt = Annotated[
     bool,
     typer.Option(
@@ -162,7 +170,15 @@ def plan(
     result.warnings.extend(_warnings(loaded))
     if effects:
         attach_effects(result, loaded.state)
-    emit(result, fmt, out)
+    if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
+        from ..apply.saved import write_saved
+
+        write_saved(out, result, desired, stack)
+        if fmt is not PlanFormat.json:
+            emit(result, fmt, None)
+        typer.echo(f"saved plan written to {out}; apply it with `sgplan apply {out}`", err=True)
+    else:
+        emit(result, fmt, out)
     finish(result, detailed_exitcode)
 
 
