@@ -190,7 +190,7 @@ def parse_inputs(raw: Mapping[str, Any]) -> tuple[RuleSetInputs, list[Failure]]:
 
 def _group_failures(inputs: RuleSetInputs) -> list[Failure]:
     """The whole-group checks of the model (limits, names, families), by rule name."""
-    group = inputs.desired_group()
+    group = inputs.desired_group().model_copy(update={"vpc_id": "vpc-of-the-group"})
     stack = Stack(name="ruleset", region=inputs.region or "unknown", groups=(group,))
     names = list(inputs.rules)
     out: list[Failure] = []

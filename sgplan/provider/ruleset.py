@@ -38,7 +38,10 @@ def fingerprint(rules: Iterable[Rule]) -> str:
 def plan_ruleset(inputs: RuleSetInputs, live: SecurityGroup) -> GroupPlan:
     """The planner's plan for this group (rule changes only: attributes are alicloud's)."""
     options = PlanOptions(mode=inputs.mode)
-    return plan_group(inputs.desired_group(), live, IDENTITY, options, attributes=False)
+    desired = live.model_copy(update={"rules": tuple(inputs.rules.values()), "live": None})
+    gplan = plan_group(desired, live, IDENTITY, options, attributes=False)
+    gplan.name = inputs.group_name or live.name or inputs.group_id
+    return gplan
 
 
 def live_names(inputs: RuleSetInputs, rules: Iterable[Rule]) -> dict[str, Rule]:
