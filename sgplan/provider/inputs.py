@@ -206,4 +206,4 @@ def _failure(issue: Issue, names: list[str]) -> Failure:
 
 
 def _attr(model_field: str | None) -> str | None:
-    return RULE_FIELDS.get(model_field or "", None)
+    return RULE_FIELDS.get(model_field or "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -71,10 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="sgplan Pulumi provider plugin")
     parser.add_argument("engine", nargs="?", default="", help="Pulumi engine address")
     known, _ = parser.parse_known_args(args)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args, known.engine))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
