@@ -1,4 +1,5 @@
-"""The provider's configuration: region (for imports), credentials, endpoint, request rate.
+"""The provider's configuration: region (for imports; else ``ALIBABA_CLOUD_REGION_ID`` or
+``ALICLOUD_REGION``), credentials, endpoint, request rate.
 
 Credentials come from provider config marked secret (``sgplan:accessKeyId`` /
 ``sgplan:accessKeySecret`` / ``sgplan:securityToken``) or, when those are unset, from the
@@ -8,6 +9,7 @@ to sign requests and nothing else: never stored in state, never in inputs, never
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,10 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _env_region() -> str | None:
+    return os.environ.get("ALIBABA_CLOUD_REGION_ID") or os.environ.get("ALICLOUD_REGION") or None
+
+
 @dataclass
 class ProviderConfig:
     region: str | None = None
@@ -47,7 +53,7 @@ class ProviderConfig:
         values.update({k: v for k, v in args.items() if v is not None and v != ""})
         secrets = {k: str(values[k]) for k in SECRET_KEYS if values.get(k)}
         return cls(
-            region=str(values.get("region") or "") or None,
+            region=str(values.get("region") or "") or _env_region(),
             endpoint=str(values.get("endpoint") or "") or None,
             rate=_number(values.get("rate")),
             _secrets=secrets,

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..formats.resource_ids import rule_resource_name
 from ..model.group import SecurityGroup
 from ..model.issues import Issue
-from ..model.rule import Rule
+from ..model.rule import Rule, normalize_rule
 from ..model.stack import Stack
 from ..model.validate import check_stack
 
@@ -137,6 +137,11 @@ def _rule(name: str, data: Any, failures: list[Failure]) -> Rule | None:
         if key == "priority" and isinstance(value, float) and value.is_integer():
             value = int(value)
         fields[INPUT_FIELDS[key]] = value
+    _, problems = normalize_rule(fields)
+    if problems:
+        for model_field, message in problems:
+            failures.append(Failure(path(name, RULE_FIELDS.get(model_field, model_field)), message))
+        return None
     try:
         return Rule.model_validate(fields)
     except ValidationError as exc:
