@@ -29,9 +29,17 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from sgplan.lint import CHECKS, Check, lint
-from sgplan.lint.resources import GROUP_TYPE, PREFIX_LIST_TYPE, RULE_TYPE, UNKNOWN, Resource, gather
+from sgplan.lint.resources import (
+    GROUP_TYPE,
+    PREFIX_LIST_TYPE,
+    RULE_TYPE,
+    RULESET_TYPE,
+    UNKNOWN,
+    Resource,
+    gather,
+)
 
-TYPES = frozenset({GROUP_TYPE, RULE_TYPE, PREFIX_LIST_TYPE})
+TYPES = frozenset({GROUP_TYPE, RULE_TYPE, RULESET_TYPE, PREFIX_LIST_TYPE})
 LEVELS = {"critical": EnforcementLevel.MANDATORY, "warning": EnforcementLevel.ADVISORY,
           "info": EnforcementLevel.ADVISORY}  # fmt: skip
 SEVERITIES = {"critical": Severity.CRITICAL, "warning": Severity.MEDIUM, "info": Severity.LOW}

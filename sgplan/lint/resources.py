@@ -24,6 +24,9 @@ from .run import LintInput
 GROUP_TYPE = "alicloud:ecs/securityGroup:SecurityGroup"
 RULE_TYPE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 PREFIX_LIST_TYPE = "alicloud:ecs/ecsPrefixList:EcsPrefixList"
+RULESET_TYPE = "sgplan:ecs:RuleSet"
+"""one group's whole rule set (the sgplan provider): ``group_id`` and ``rules`` by name"""
+_RULE_KEYS = {"nicType": "nic_type", "sourcePorts": "source_ports", "localCidr": "local_cidr"}
 
 
 class _Unknown:
@@ -74,6 +77,9 @@ def gather(resources: Iterable[Resource]) -> Gathered:
     list_ids = {p.get("id"): list_names[p.urn] for p in lists if p.get("id")}
     rules: dict[str, list[Rule]] = {names[g.urn]: [] for g in groups}
     for r in items:
+        if r.type == RULESET_TYPE:
+            _gather_rule_set(r, out, rules, (names, ids, list_ids))
+            continue
         if r.type != RULE_TYPE:
             continue
         owner = _linked(r, "security_group_id", names, ids)
@@ -93,6 +99,39 @@ def gather(resources: Iterable[Resource]) -> Gathered:
         built.append(_group(g, name, tuple(rules[name])))
     out.input = LintInput(tuple(built), tuple(_prefix_list(p, list_names[p.urn]) for p in lists))
     return out
+
+
+def _gather_rule_set(
+    r: Resource,
+    out: Gathered,
+    rules: dict[str, list[Rule]],
+    index: tuple[Mapping[str, str], Mapping[Any, str], Mapping[Any, str]],
+) -> None:
+    """The rules of one ``sgplan:ecs:RuleSet``; peers that are IDs of the stack's own groups
+    and prefix lists become their names again."""
+    names, ids, list_ids = index
+    owner = _linked(r, "group_id", names, ids)
+    if owner is None:
+        out.skipped.append((r.urn, "its security group is not a group of this stack"))
+        return
+    for name, data in sorted((r.get("rules") or {}).items()):
+        where = f"{r.urn}#{name}"
+        if not isinstance(data, Mapping) or data.get("peer") is UNKNOWN:
+            out.skipped.append((where, "its peer is not known (yet)"))
+            continue
+        fields = {_RULE_KEYS.get(k, k): v for k, v in data.items() if v not in (None, UNKNOWN)}
+        peer = fields.get("peer")
+        if peer in ids:
+            fields["peer"] = f"group:{ids[peer]}"
+        elif peer in list_ids:
+            fields["peer"] = f"prefix-list:{list_ids[peer]}"
+        try:
+            rule = Rule.model_validate(fields)
+        except ValidationError as exc:
+            out.skipped.append((where, "; ".join(e["msg"] for e in exc.errors(include_url=False))))
+            continue
+        rules.setdefault(owner, []).append(rule)
+        out.rule_urns[(owner, len(rules[owner]))] = r.urn
 
 
 def _group_name(g: Resource) -> str:
