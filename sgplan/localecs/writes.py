@@ -104,6 +104,7 @@ class Writes:
         )
         self._next = 0
         self._keys: dict[str, dict[RuleKey, dict[str, Any]]] = {}
+        self._tokens: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -521,7 +522,13 @@ class Writes:
     }
 
     def call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """Run one write (the store's lock held) and log it; returns the response body."""
+        """Run one write (the store's lock held) and log it; returns the response body.
+
+        A ``ClientToken`` seen before returns the first answer again (idempotent creation).
+        """
+        token = params.get("ClientToken")
+        if token and (action, token) in self._tokens:
+            return dict(self._tokens[(action, token)])
         handler = self.HANDLERS[action]
         record = WriteRecord(len(self.log) + 1, action, dict(params), False,
                              group=params.get("SecurityGroupId") or None)  # fmt: skip
@@ -535,6 +542,8 @@ class Writes:
         record.created = list(body.pop("_created", []))
         record.removed = list(body.pop("_removed", []))
         self.log.append(record)
+        if token:
+            self._tokens[(action, token)] = dict(body)
         return body
 
 
