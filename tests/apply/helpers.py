@@ -82,6 +82,7 @@ def served(
 
 def plan_for(stack: Stack, ecs: LocalEcs, **options: Any) -> Plan:
     options.setdefault("max_remove_share", 1.0)
+    options.setdefault("allow_no_ingress", True)
     return plan_stack(stack, state_of(ecs.store), PlanOptions(**options))
 
 
