@@ -97,5 +97,5 @@ def test_the_replay_check_catches_a_lapse_in_a_naive_order(endpoint):
     group = plan.groups[0]
     writer.revoke_ids(IDS[0], "ingress", [r.rule_id or "" for r in group.remove])
     writer.authorize(IDS[0], "ingress", group.add)
-    with pytest.raises(AssertionError, match="denies ingress tcp 22 from 10.0.0.0/8"):
+    with pytest.raises(AssertionError, match=r"denies ingress tcp 22 from 10\.0\.0\.0/8"):
         check_replay(start, ecs.store.writes.log, live_of(ecs))
