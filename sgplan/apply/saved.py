@@ -123,7 +123,7 @@ def saved_document(plan: Plan, stack: Stack, stack_source: str | None = None) ->
         "stack_digest": stack_digest(stack),
         "stack_source": stack_source,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "groups": [_group_plan(g) for g in plan.groups if g.changed or g.action == "read-only"],
+        "groups": [_group_plan(g) for g in plan.groups if g.changed],
         "prefix_lists": [_list_plan(p) for p in plan.prefix_lists if p.changed],
         "findings": [[f.kind, f.name, f.message, f.group, f.allowed] for f in plan.findings],
         "ids": plan.ids,

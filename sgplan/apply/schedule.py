@@ -39,7 +39,7 @@ from typing import Literal
 from ..model import limits as L
 from ..model.group import Member, PrefixList
 from ..model.rule import Rule
-from ..plan.model import AttrChange, DescriptionChange, GroupPlan, Plan
+from ..plan.model import AttrChange, DescriptionChange, Finding, GroupPlan, Plan
 from ..plan.planner import Resolver
 from .guard import Guard
 
@@ -378,3 +378,21 @@ def build_schedule(
 ) -> Schedule:
     """Every call the plan needs, in order; ``problems`` lists what cannot be done safely."""
     return _Planner(plan, members, limits or Limits(), prefix_lists).build()
+
+
+def order_findings(
+    plan: Plan, members: Sequence[Member] = (), prefix_lists: Iterable[PrefixList] = ()
+) -> list[Finding]:
+    """What the apply engine could not do safely, as refusals the plan shows before any call."""
+    schedule = build_schedule(plan, members, None, prefix_lists)
+    out = []
+    for problem in schedule.problems:
+        if "managed by a cloud product" in problem:
+            continue  # the planner's own managed-group refusal says it already
+        group = problem.split(":", 1)[0].removeprefix("group ").split(" (")[0]
+        out.append(
+            Finding(
+                "refusal", "apply-order", problem, group if problem.startswith("group ") else None
+            )
+        )
+    return out
