@@ -13,8 +13,8 @@ from ..formats.current import LoadedState, load_current
 from ..load import load_stack, project_root
 from ..model.issues import InputError
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
-from ..plan.model import Finding
 from ..plan.effects import attach_effects
+from ..plan.model import Finding
 from ..render import render_json, render_markdown, render_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
 

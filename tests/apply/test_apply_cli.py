@@ -66,7 +66,7 @@ def _apply(env, *args):
 
 
 def test_pull_edit_plan_apply_then_no_changes(estate):
-    ecs, env, stack, plan = estate
+    _ecs, env, stack, plan = estate
     result = _apply(env, str(plan), "--yes")
     assert result.exit_code == 0, result.output
     out = result.output
@@ -165,7 +165,7 @@ def test_bad_plan_files_are_refused_with_a_clear_error_and_nothing_applied(estat
 
 
 def test_plan_out_with_format_json_is_a_saved_plan_and_markdown_out_is_unchanged(estate, tmp_path):
-    ecs, env, stack, plan = estate
+    _ecs, env, stack, plan = estate
     doc = json.loads(plan.read_text())
     assert doc["format"] == "sgplan-plan" and doc["saved"]["schema_version"] == 1
     touched = {g["name"]: g["fingerprint"] for g in doc["saved"]["groups"]}
