@@ -78,6 +78,15 @@ class Op:
     add_entries: tuple[str, ...] = ()
     remove_entries: tuple[str, ...] = ()
     seq: int = 0
+    lane: str | None = None
+    """ops of one lane run one after another; lanes of a phase may run at once (default: one
+    lane per group or prefix list; interleaved groups share one, since they share NICs)"""
+
+    @property
+    def lane_key(self) -> str:
+        if self.lane is not None:
+            return self.lane
+        return f"g{self.group}" if self.group is not None else f"p{self.prefix_list}"
 
 
 @dataclass
@@ -324,7 +333,14 @@ class _Planner:
                 batch.append(r)
                 used, used_peers = used + c, used_peers + p
             if batch:
-                self.op(3, "authorize", group=i, direction=direction, rules=tuple(batch))
+                self.op(
+                    3,
+                    "authorize",
+                    group=i,
+                    direction=direction,
+                    rules=tuple(batch),
+                    lane="interleaved",
+                )
                 now += batch
                 pending = pending[len(batch) :]
                 continue
@@ -358,14 +374,14 @@ class _Planner:
                              "split the change into two plans or raise the quota")  # fmt: skip
                 return
             for d, chunk in _chunks(picked):
-                self.op(3, "revoke", group=i, direction=d, rules=chunk)
+                self.op(3, "revoke", group=i, direction=d, rules=chunk, lane="interleaved")
             taken = {r.key for r in picked}
             now = [r for r in now if r.key not in taken]
             removable = [r for r in removable if r.key not in taken]
             self.live_cost[g.live.id or ""] = self.cost.total(now)
         for policy in ("drop", "accept"):
             for d, chunk in _chunks([r for r in removable if r.policy == policy]):
-                self.op(3, "revoke", group=i, direction=d, rules=chunk)
+                self.op(3, "revoke", group=i, direction=d, rules=chunk, lane="interleaved")
         if g.live.id:
             self.live_cost[g.live.id] = self.cost.total(final)
 

@@ -124,7 +124,7 @@ def apply(
             raise typer.Exit(1)
     schedule_total = 0
     with _progress(schedule_total) as progress:
-        result = apply_plan(plan, writer, progress=progress)  # type: ignore[arg-type]
+        result = apply_plan(plan, writer, progress=progress, read_back=False)  # type: ignore[arg-type]
     for line in result.skipped:
         console.print(f"note: {line}", markup=False)
     typer.echo(result.summary())
