@@ -20,9 +20,9 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
+from typing import NoReturn
 
 from ..formats.api import describe_item
 from ..live.client import CallFailed

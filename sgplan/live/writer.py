@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import quote_plus, urlencode
 from typing import Any
+from urllib.parse import quote_plus
 
 from alibabacloud_ecs20140526 import models as m
 from alibabacloud_tea_openapi import utils_models as rpc
@@ -95,7 +95,7 @@ class EcsWriter(EcsApi):
         return body
 
     def _flat(
-        self, sg_id: str, key: str, items: Sequence[Mapping[str, Any]] | Sequence[str]
+        self, sg_id: str, key: str, items: Sequence[Mapping[str, Any] | str]
     ) -> dict[str, str]:
         out = {"RegionId": self.config.region, "SecurityGroupId": sg_id}
         for n, item in enumerate(items, start=1):
