@@ -7,7 +7,7 @@ from sgplan.apply.saved import fingerprint, read_saved, write_saved
 from sgplan.model.group import Member
 from sgplan.plan import PlanOptions, plan_stack
 from sgplan.render import render_json
-from tests.apply.helpers import group_data, live_state, numbered, rule, stack_of
+from tests.apply.helpers import group_data, live_state, numbered, stack_of
 from tests.live.helpers import prod_state
 
 
