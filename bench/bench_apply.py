@@ -108,7 +108,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="50 groups instead of 500")
     parser.add_argument("--groups", type=int, default=None)
+    parser.add_argument("--limit", type=float, default=LIMIT, help="requests a second (default 100)")
     args = parser.parse_args()
+    global LIMIT
+    LIMIT = args.limit
     groups = args.groups or (50 if args.quick else 500)
     stack = _stack(groups)
     rules = stack.rule_count

@@ -176,3 +176,30 @@ def test_plan_out_with_format_json_is_a_saved_plan_and_markdown_out_is_unchanged
         app, ["plan", "-s", str(stack), "--live", "-f", "markdown", "-o", str(md)], env=env
     )
     assert result.exit_code == 0 and "<details>" in md.read_text()
+
+
+def test_a_plan_with_gates_without_consent_is_refused_by_apply(tmp_path):
+    with served(prod_state()) as ecs:
+        env = {"SGPLAN_ECS_ENDPOINT": ecs.endpoint, "SGPLAN_ECS_RATE": "1000"}
+        pulled = tmp_path / "pulled.json"
+        assert (
+            runner.invoke(app, ["pull", "--stack", "prod", "--out", str(pulled)], env=env).exit_code
+            == 0
+        )
+
+        def drop_a_group(data):
+            data["groups"] = [g for g in data["groups"] if g["name"] != "prod-shop-app-sg"]
+
+        stack = _stack_file(pulled, tmp_path / "stack.json", drop_a_group)
+        plan = tmp_path / "plan.json"
+        planned = runner.invoke(
+            app, ["plan", "-s", str(stack), "--live", "--out", str(plan)], env=env
+        )
+        assert planned.exit_code == 1  # blocked: deleting a group needs --allow-destroy
+        result = _apply(env, str(plan), "--yes")
+        assert result.exit_code == 1
+        assert (
+            "the plan has refusals or gates without consent; nothing was changed" in result.output
+        )
+        assert "allow with --allow-destroy" in result.output
+        _nothing_applied(ecs)

@@ -4,6 +4,8 @@ of SPEC section 6 the endpoint answers with (no engine here: the client alone)."
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sgplan.live.client import CallFailed
 from sgplan.model.group import PrefixList, SecurityGroup
@@ -262,3 +264,12 @@ def test_every_write_is_logged_with_what_it_created():
         ("AuthorizeSecurityGroup", False, "InvalidParam.DuplicatePermissions", 0),
     ]
     assert log[0].params["Permissions.1.PortRange"] == "1/1"
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=30), max_size=8))
+def test_the_form_body_is_exactly_what_the_sdk_would_encode(params):
+    from urllib.parse import urlencode
+
+    from sgplan.live.writer import form_text
+
+    assert form_text(params) == urlencode({k: params[k] for k in sorted(params)})
