@@ -17,9 +17,14 @@ there are revoked.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
+from typing import NoReturn
 
+from ..formats.api import describe_item
 from ..live.client import CallFailed
 from ..live.writer import EcsWriter
 from ..model.group import Member, PrefixList
@@ -87,21 +92,27 @@ class _Run:
                 self.list_ids[i] = p.live.id
                 self.list_names[(p.desired or p.live).name] = p.live.id
         self.done = 0
-        self.writes_before = writer.writes
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
 
     # -- bookkeeping -----------------------------------------------------------------------
 
     def record(self, action: str, target: str, rules: int = 0, note: str = "") -> None:
         call = CallRecord(action, target, rules, True, note)
-        self.result.calls.append(call)
-        self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, self.schedule.calls, call)
+        with self._lock:
+            self.result.calls.append(call)
+            self.done += 1
+            done = self.done
+            if self.progress is not None:
+                self.progress(done, max(done, self.schedule.calls), call)
 
-    def fail(self, action: str, target: str, exc: CallFailed, rules: Sequence[Rule] = ()) -> None:
+    def fail(
+        self, action: str, target: str, exc: CallFailed, rules: Sequence[Rule] = ()
+    ) -> NoReturn:
         f = exc.failure
         call = CallRecord(action, target, len(rules), False, f.code)
-        self.result.calls.append(call)
+        with self._lock:
+            self.result.calls.append(call)
         advice = ADVICE.get(f.code, f.message)
         message = f"{f.code}{f' (HTTP {f.status})' if f.status else ''}: {advice}"
         if f.attempts > 1:
@@ -137,12 +148,37 @@ class _Run:
 
     # -- the ops ---------------------------------------------------------------------------
 
+    def _lane(self, ops: list[Op]) -> None:
+        for op in ops:
+            if self._stop.is_set():
+                return
+            try:
+                getattr(self, "_" + op.kind.replace("-", "_"))(op)
+            except BaseException:
+                self._stop.set()  # the other lanes finish their call in flight, then stop
+                raise
+
     def run(self) -> ApplyResult:
+        """Phase after phase; within a phase, the lanes (groups) run at once, each lane's
+        calls in order; the first failure stops every lane before its next call."""
         started = time.perf_counter()
         retries_before = self.writer.stats.retry_count
+        workers = max(1, self.writer.config.concurrency)
         try:
-            for op in self.schedule.ops:
-                getattr(self, "_" + op.kind.replace("-", "_"))(op)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for _, phase_ops in groupby(self.schedule.ops, key=lambda o: o.phase):
+                    lanes: dict[str, list[Op]] = {}
+                    for op in phase_ops:
+                        lanes.setdefault(op.lane_key, []).append(op)
+                    if len(lanes) == 1 or workers == 1:
+                        for ops in lanes.values():
+                            self._lane(ops)
+                        continue
+                    futures = [pool.submit(self._lane, ops) for ops in lanes.values()]
+                    errors = [f.exception() for f in futures]
+                    first = next((e for e in errors if e is not None), None)
+                    if first is not None:
+                        raise first
         finally:
             self.result.seconds = time.perf_counter() - started
             self.result.retries = self.writer.stats.retry_count - retries_before
@@ -342,8 +378,11 @@ class _Run:
             g = self.plan.groups[i]
             if g.action == "delete" or i not in self.group_ids:
                 continue
+            sg = self.group_ids[i]
+            known = g.desired or g.live
+            item = describe_item(known.model_copy(update={"id": sg})) if known else None
             try:
-                live = self.writer.read_group(self.group_ids[i])
+                live = self.writer.read_group(sg, item)
             except CallFailed as exc:
                 raise ApplyFailed(f"reading back {self.label(i)}", exc.failure, self.result,
                                   str(exc.failure)) from None  # fmt: skip

@@ -39,7 +39,7 @@ from typing import Literal
 from ..model import limits as L
 from ..model.group import Member, PrefixList
 from ..model.rule import Rule
-from ..plan.model import AttrChange, DescriptionChange, GroupPlan, Plan
+from ..plan.model import AttrChange, DescriptionChange, Finding, GroupPlan, Plan
 from ..plan.planner import Resolver
 from .guard import Guard
 
@@ -78,6 +78,15 @@ class Op:
     add_entries: tuple[str, ...] = ()
     remove_entries: tuple[str, ...] = ()
     seq: int = 0
+    lane: str | None = None
+    """ops of one lane run one after another; lanes of a phase may run at once (default: one
+    lane per group or prefix list; interleaved groups share one, since they share NICs)"""
+
+    @property
+    def lane_key(self) -> str:
+        if self.lane is not None:
+            return self.lane
+        return f"g{self.group}" if self.group is not None else f"p{self.prefix_list}"
 
 
 @dataclass
@@ -324,7 +333,14 @@ class _Planner:
                 batch.append(r)
                 used, used_peers = used + c, used_peers + p
             if batch:
-                self.op(3, "authorize", group=i, direction=direction, rules=tuple(batch))
+                self.op(
+                    3,
+                    "authorize",
+                    group=i,
+                    direction=direction,
+                    rules=tuple(batch),
+                    lane="interleaved",
+                )
                 now += batch
                 pending = pending[len(batch) :]
                 continue
@@ -358,14 +374,14 @@ class _Planner:
                              "split the change into two plans or raise the quota")  # fmt: skip
                 return
             for d, chunk in _chunks(picked):
-                self.op(3, "revoke", group=i, direction=d, rules=chunk)
+                self.op(3, "revoke", group=i, direction=d, rules=chunk, lane="interleaved")
             taken = {r.key for r in picked}
             now = [r for r in now if r.key not in taken]
             removable = [r for r in removable if r.key not in taken]
             self.live_cost[g.live.id or ""] = self.cost.total(now)
         for policy in ("drop", "accept"):
             for d, chunk in _chunks([r for r in removable if r.policy == policy]):
-                self.op(3, "revoke", group=i, direction=d, rules=chunk)
+                self.op(3, "revoke", group=i, direction=d, rules=chunk, lane="interleaved")
         if g.live.id:
             self.live_cost[g.live.id] = self.cost.total(final)
 
@@ -378,3 +394,21 @@ def build_schedule(
 ) -> Schedule:
     """Every call the plan needs, in order; ``problems`` lists what cannot be done safely."""
     return _Planner(plan, members, limits or Limits(), prefix_lists).build()
+
+
+def order_findings(
+    plan: Plan, members: Sequence[Member] = (), prefix_lists: Iterable[PrefixList] = ()
+) -> list[Finding]:
+    """What the apply engine could not do safely, as refusals the plan shows before any call."""
+    schedule = build_schedule(plan, members, None, prefix_lists)
+    out = []
+    for problem in schedule.problems:
+        if "managed by a cloud product" in problem:
+            continue  # the planner's own managed-group refusal says it already
+        group = problem.split(":", 1)[0].removeprefix("group ").split(" (")[0]
+        out.append(
+            Finding(
+                "refusal", "apply-order", problem, group if problem.startswith("group ") else None
+            )
+        )
+    return out

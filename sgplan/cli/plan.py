@@ -14,6 +14,7 @@ from ..load import load_stack, project_root
 from ..model.issues import InputError
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
+from ..plan.model import Finding
 from ..render import render_json, render_markdown, render_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
 
@@ -110,6 +111,13 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _apply_order(plan: Plan, loaded: LoadedState) -> list[Finding]:
+    """Refusals from the apply engine's schedule (no safe order, a used prefix list deleted)."""
+    from ..apply.schedule import order_findings
+
+    return order_findings(plan, loaded.state.members, loaded.state.prefix_lists)
+
+
 def _warnings(loaded: LoadedState) -> list[str]:
     return [str(w) for w in loaded.warnings]
 
@@ -168,12 +176,13 @@ def plan(
     )  # fmt: skip
     result = plan_stack(desired, loaded.state, options, [_shown(Path(s)) for s in loaded.sources])
     result.warnings.extend(_warnings(loaded))
+    result.findings.extend(_apply_order(result, loaded))
     if effects:
         attach_effects(result, loaded.state)
     if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
         from ..apply.saved import write_saved
 
-        write_saved(out, result, desired, stack)
+        write_saved(out, result, desired, stack, loaded.state.members)
         if fmt is not PlanFormat.json:
             emit(result, fmt, None)
         typer.echo(f"saved plan written to {out}; apply it with `sgplan apply {out}`", err=True)

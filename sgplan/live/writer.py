@@ -14,10 +14,14 @@ second group or prefix list.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote_plus
 
 from alibabacloud_ecs20140526 import models as m
+from alibabacloud_tea_openapi import utils_models as rpc
 
 from ..formats.api import group_from_attribute, meta_from_describe, rule_to_permission
 from ..model.group import PrefixList, SecurityGroup
@@ -71,6 +75,37 @@ class EcsWriter(EcsApi):
             self.writes += 1
         return body
 
+    def _form(self, action: str, target: str, params: dict[str, str]) -> dict[str, Any]:
+        """One RPC call with its parameters in a form body (flat ``Permissions.N.Field`` keys).
+
+        The generated ``*_with_options`` methods put every parameter in the query string,
+        where the SDK's URL encoding costs about 0.2 s of CPU for 100 rules; the API takes the
+        same parameters as a form body, which the SDK's own ``call_api`` sends (same signing,
+        same endpoint). Used for the calls that carry up to 100 rules.
+        """
+        spec = rpc.Params(action=action, version="2014-05-26", protocol="HTTPS", pathname="/",
+                          method="POST", auth_type="AK", style="RPC", req_body_type="byte",
+                          body_type="json")  # fmt: skip
+        request = rpc.OpenApiRequest(body=form_text(params).encode(), headers=dict(FORM))
+        body = self.call(
+            action, target, lambda: _Body(self.client.call_api(spec, request, self.runtime))
+        )
+        with self._lock:
+            self.writes += 1
+        return body
+
+    def _flat(
+        self, sg_id: str, key: str, items: Sequence[Mapping[str, Any] | str]
+    ) -> dict[str, str]:
+        out = {"RegionId": self.config.region, "SecurityGroupId": sg_id}
+        for n, item in enumerate(items, start=1):
+            if isinstance(item, str):
+                out[f"{key}.{n}"] = item
+            else:
+                for field, value in item.items():
+                    out[f"{key}.{n}.{field}"] = str(value)
+        return out
+
     def _base(self, **fields: Any) -> dict[str, Any]:
         return {
             "RegionId": self.config.region,
@@ -82,37 +117,27 @@ class EcsWriter(EcsApi):
     def authorize(self, sg_id: str, direction: str, rules: Sequence[Rule]) -> None:
         """Add 1-100 rules of one direction (existing ones are left as they are)."""
         _chunk_check(rules, AUTHORIZE[direction])
-        perms = [permission(r) for r in rules]
-        data = self._base(SecurityGroupId=sg_id, Permissions=perms)
-        if direction == "ingress":
-            req: Any = m.AuthorizeSecurityGroupRequest().from_map(data)
-            self._send(AUTHORIZE[direction], sg_id, req, "authorize_security_group_with_options")
-        else:
-            req = m.AuthorizeSecurityGroupEgressRequest().from_map(data)
-            self._send(AUTHORIZE[direction], sg_id, req,
-                       "authorize_security_group_egress_with_options")  # fmt: skip
+        self._form(
+            AUTHORIZE[direction],
+            sg_id,
+            self._flat(sg_id, "Permissions", [permission(r) for r in rules]),
+        )
 
     def revoke_ids(self, sg_id: str, direction: str, rule_ids: Sequence[str]) -> None:
         """Remove 1-100 rules of one direction by ID (an unknown ID fails the call)."""
         _chunk_check(rule_ids, REVOKE[direction])
-        data = self._base(SecurityGroupId=sg_id, SecurityGroupRuleId=list(rule_ids))
-        if direction == "ingress":
-            req: Any = m.RevokeSecurityGroupRequest().from_map(data)
-            self._send(REVOKE[direction], sg_id, req, "revoke_security_group_with_options")
-        else:
-            req = m.RevokeSecurityGroupEgressRequest().from_map(data)
-            self._send(REVOKE[direction], sg_id, req, "revoke_security_group_egress_with_options")
+        self._form(
+            REVOKE[direction], sg_id, self._flat(sg_id, "SecurityGroupRuleId", list(rule_ids))
+        )
 
     def revoke_rules(self, sg_id: str, direction: str, rules: Sequence[Rule]) -> None:
         """Remove 1-100 rules by their fields (for rules read without an ID; no match is fine)."""
         _chunk_check(rules, REVOKE[direction])
-        data = self._base(SecurityGroupId=sg_id, Permissions=[permission(r) for r in rules])
-        if direction == "ingress":
-            req: Any = m.RevokeSecurityGroupRequest().from_map(data)
-            self._send(REVOKE[direction], sg_id, req, "revoke_security_group_with_options")
-        else:
-            req = m.RevokeSecurityGroupEgressRequest().from_map(data)
-            self._send(REVOKE[direction], sg_id, req, "revoke_security_group_egress_with_options")
+        self._form(
+            REVOKE[direction],
+            sg_id,
+            self._flat(sg_id, "Permissions", [permission(r) for r in rules]),
+        )
 
     def modify_description(self, sg_id: str, direction: str, rule_id: str, text: str) -> None:
         """Change one rule's description in place (an empty text clears it)."""
@@ -237,6 +262,37 @@ class EcsWriter(EcsApi):
         if problems:
             raise CallFailed(exc_failure(sg_id, "; ".join(str(p) for p in problems)))
         return group
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z")
+_ADDRESS = re.compile(r"[A-Za-z0-9_.~:/-]*\Z")
+
+
+@functools.lru_cache(maxsize=65536)
+def _quote(text: str) -> str:
+    if _PLAIN.match(text):
+        return text
+    if _ADDRESS.match(text):  # CIDRs and port ranges: only "/" and ":" need escaping
+        return text.replace("/", "%2F").replace(":", "%3A")
+    return quote_plus(text)
+
+
+def form_text(params: Mapping[str, str]) -> str:
+    """The form body the SDK's ``to_form`` would make (sorted keys, ``quote_plus``), made
+    faster: texts that need no quoting are passed through, repeated ones cached."""
+    return "&".join(f"{_quote(k)}={_quote(v)}" for k, v in sorted(params.items()))
+
+
+class _Body:
+    """``call_api``'s answer shaped like a generated response (``.body.to_map()``)."""
+
+    def __init__(self, answer: Mapping[str, Any]) -> None:
+        self.body = self
+        self._map = dict(answer.get("body") or {})
+
+    def to_map(self) -> dict[str, Any]:
+        return self._map
 
 
 def exc_failure(target: str, message: str) -> Any:
