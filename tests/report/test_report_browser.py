@@ -10,8 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sgplan.cli import app
-
-from .browser import Browser, chromium_path
+from tests.report.browser import Browser, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "report"
