@@ -82,7 +82,7 @@ def test_prod_snapshot_cells() -> None:
     db = m.cell(r["internet-v4"], c["group:prod-mysql-db-sg"])
     mysql = [e for e in db if e.text == "tcp 3306"]
     assert mysql and mysql[0].risk == "critical" and mysql[0].whole
-    token, position, rule = book.rules[mysql[0].deciders[0]]
+    token, _position, rule = book.rules[mysql[0].deciders[0]]
     assert token == "prod-mysql-db-sg" and rule.rule_id == "sgr-bp1d0sql3306any"
     # the app tier reaches MySQL only on 3306: its egress allow-list lets it out
     app_db = m.cell(r["group:prod-shop-app-sg"], c["group:prod-mysql-db-sg"])
