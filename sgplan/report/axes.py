@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import ipaddress
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,9 @@ from ..model.limits import WORKBENCH_LEGACY_CIDRS, WORKBENCH_PRIVATE_CIDR, WORKB
 from ..model.peers import parse_cidr_text
 from ..model.stack import Stack, State
 
-RowKind = Literal["internet", "named", "cidr", "group"]
+RowKind = Literal["internet", "named", "cidr", "omitted", "members", "group"]
+MAX_CIDR_ROWS = 40
+"""Rows for at most this many other address ranges (the most used); the rest are named."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,10 @@ class Row:
     cidrs: tuple[str, ...] = ()
     token: str | None = None
     note: str = ""
+    public: bool = field(init=False)
 
-    @property
-    def public(self) -> bool:
-        return bool(intersect(self.peers, PUBLIC))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public", bool(intersect(self.peers, PUBLIC)))
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ def build_rows(
     groups: Sequence[SecurityGroup],
     context: Context,
     networks: Sequence[tuple[str, tuple[str, ...], str]] = (),
+    max_cidr_rows: int = MAX_CIDR_ROWS,
 ) -> list[Row]:
     """Internet rows, the named networks some rule touches, the other blocks rules name,
     then one row per group."""
@@ -131,11 +135,11 @@ def build_rows(
             note="every public IPv6 address (2000::/3)"),
     ]  # fmt: skip
     named_cidrs: set[str] = set()
-    rule_cidrs: dict[str, None] = {}
+    rule_cidrs: Counter[str] = Counter()
     for g in groups:
         for r in g.rules:
             if r.peer.is_cidr:
-                rule_cidrs.setdefault(r.peer.value)
+                rule_cidrs[r.peer.value] += 1
     listed = [
         (f"prefix list {p.name}", p.cidrs, f"prefix list {p.id or p.name}")
         for p in context.prefix_lists.values()
@@ -153,10 +157,25 @@ def build_rows(
         rows.append(Row(f"net:{label}", label, "named", _interval_set(cidrs), tuple(cidrs),
                         note=note))  # fmt: skip
     wide = {"0.0.0.0/0", "::/0"}
-    for cidr in sorted(rule_cidrs, key=_cidr_order):
-        if cidr in named_cidrs or cidr in wide:
-            continue
+    others = [c for c in rule_cidrs if c not in named_cidrs and c not in wide]
+    # the most used ranges get rows; the rest are in each group's effective access
+    kept = sorted(others, key=lambda c: (-rule_cidrs[c], _cidr_order(c)))[:max_cidr_rows]
+    for cidr in sorted(kept, key=_cidr_order):
         rows.append(Row(f"cidr:{cidr}", cidr, "cidr", _interval_set([cidr]), (cidr,)))
+    left = len(others) - len(kept)
+    if left:
+        rows.append(
+            Row("cidr:left-out", f"{left} more ranges", "omitted",
+                note=f"{left} address ranges named by fewer rules have no row of their own "
+                "(only the {max_cidr_rows} most used do); each group's effective access "
+                "below lists them".replace("{max_cidr_rows}", str(max_cidr_rows)))
+        )  # fmt: skip
+    rows.append(
+        Row("members", "any group member", "members",
+            note="a member of any group the receiver's rules do not name (private address "
+            "not known); a group's row shows the same unless its own rules or the sender's "
+            "egress say otherwise")
+    )  # fmt: skip
     for g in groups:
         token = context.directory.of_group(g)
         rows.append(Row(f"group:{token}", token, "group", token=token, note=g.id or ""))

@@ -31,6 +31,9 @@ from .graph import build_graph
 from .matrix import Matrix, RuleBook, compute_matrix
 from .risk import RISK_TITLES, RISKS
 
+ACCESS_LINES_MAX = 60
+"""Groups up to which each group's section also lists its effective access as lines (the
+matrix column says the same; on large estates the lines would double the page)."""
 REPORT_FORMAT = "sgplan-report"
 REPORT_VERSION = 1
 
@@ -69,10 +72,10 @@ def build_report(inp: ReportInput) -> dict[str, Any]:
     book = RuleBook()
     cols_after = _columns(inp.columns, after, ctx)
     evaluators = {c.key: Evaluator(c.groups, ctx, c.label) for c in cols_after}
-    matrix = compute_matrix(rows, cols_after, ctx, book, evaluators)
+    matrix = compute_matrix(rows, cols_after, ctx, book, evaluators, after.groups)
     if before is not None and old_ctx is not None:
         cols_before = _columns(inp.columns, before, old_ctx)
-        old = compute_matrix(rows, cols_before, old_ctx, book)
+        old = compute_matrix(rows, cols_before, old_ctx, book, groups=before.groups)
         columns = cols_after + [c for c in cols_before if c.key not in {x.key for x in cols_after}]
         matrix = diff_matrices(old, Matrix(rows, columns, matrix.cells))
     findings = lint(
@@ -279,7 +282,7 @@ def _groups(
                 )  # fmt: skip
                 rules.append([direction, order, pos, book.number(token, pos, r), decision, hits])
         access: dict[str, list[str]] = {}
-        if not removed:
+        if not removed and len(groups) <= ACCESS_LINES_MAX:
             for direction in ("ingress", "egress"):
                 acc = effective_access(ev.decision_map(direction))
                 access[direction] = [f.text(direction) for f in acc.allowed.flows(index)]

@@ -61,14 +61,20 @@ def diff_matrices(before: Matrix, after: Matrix) -> Matrix:
     rkey = {r.key: i for i, r in enumerate(after.rows)}
     ckey = {c.key: i for i, c in enumerate(after.columns)}
     old: dict[Key, list[Entry]] = {}
-    for (ri, ci), entries in before.cells.items():
-        r = rkey.get(before.rows[ri].key)
-        c = ckey.get(before.columns[ci].key)
-        if r is not None and c is not None:
-            old[(r, c)] = entries
+    bcol = {c.key: i for i, c in enumerate(before.columns)}
+    for ri, row in enumerate(before.rows):
+        r = rkey.get(row.key)
+        if r is None:
+            continue
+        for ckey_, bi in bcol.items():
+            c = ckey.get(ckey_)
+            entries = before.cell(ri, bi)
+            if c is not None and entries:
+                old[(r, c)] = entries
     out = Matrix(after.rows, after.columns)
-    for key in {*old, *after.cells}:
-        merged = diff_cells(old.get(key, []), after.cells.get(key, []))
-        if merged:
-            out.cells[key] = merged
+    for ri in range(len(after.rows)):
+        for ci in range(len(after.columns)):
+            merged = diff_cells(old.get((ri, ci), []), after.cell(ri, ci))
+            if merged:
+                out.cells[(ri, ci)] = merged
     return out

@@ -67,6 +67,8 @@ def build_graph(matrix: Matrix, by_group: Callable[[int], bool] = lambda n: True
     grouped: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for (ri, ci), entries in sorted(matrix.cells.items()):
         row = matrix.rows[ri]
+        if not entries or row.kind == "members":
+            continue
         src, dst = row_node[ri], matrix.columns[ci].key
         if src == dst or (row.token is not None and row.token in matrix.columns[ci].tokens):
             continue  # a group reaching itself (intra-group access): in the matrix only

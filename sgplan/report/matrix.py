@@ -22,7 +22,15 @@ from ..evaluate.catalog import Context
 from ..evaluate.compile import Compiled
 from ..evaluate.engine import Cell, Cells, DecisionMap, combine
 from ..evaluate.evaluator import Evaluator
-from ..evaluate.space import GROUP_LO, PORT_PROTOCOLS, PROTOCOLS, PointCounter, port_domain
+from ..evaluate.space import (
+    GROUP_HI,
+    GROUP_LO,
+    PORT_PROTOCOLS,
+    PROTOCOLS,
+    PointCounter,
+    port_domain,
+)
+from ..model.group import SecurityGroup
 from .axes import Column, Row
 from .risk import WIDE_SHARE, risk_of
 
@@ -92,7 +100,20 @@ class Matrix:
     cells: dict[tuple[int, int], list[Entry]] = field(default_factory=dict)
 
     def cell(self, row: int, col: int) -> list[Entry]:
-        return self.cells.get((row, col), [])
+        """The entries of a cell; a group row the receiver's rules do not name, and whose
+        sender's egress does not narrow it, reads as the "any group member" row."""
+        found = self.cells.get((row, col))
+        if found is not None:
+            return found
+        if self.rows[row].kind == "group":
+            members = self.members_row
+            if members is not None:
+                return self.cells.get((members, col), [])
+        return []
+
+    @property
+    def members_row(self) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.kind == "members"), None)
 
 
 def _numbers(dm: DecisionMap, book: RuleBook) -> list[int]:
@@ -106,15 +127,27 @@ def _numbers(dm: DecisionMap, book: RuleBook) -> list[int]:
 
 
 class _Reader:
-    """Reads one decision map over the rows (address rows and group points)."""
+    """Reads one decision map over the rows: address rows, the "any group member" row (a
+    member of a group the map's rules do not name), and the group rows the rules name."""
 
     def __init__(self, dm: DecisionMap, rows: Sequence[Row], points: dict[str, int]):
         self.dm = dm
-        self.addr = [(i, r, PointCounter(r.peers)) for i, r in enumerate(rows) if r.token is None]
-        pts = sorted((points[r.token], i) for i, r in enumerate(rows) if r.token is not None)
+        self.addr = [
+            (i, r, PointCounter(r.peers)) for i, r in enumerate(rows) if r.token is None and r.peers
+        ]
+        self.members = next((i for i, r in enumerate(rows) if r.kind == "members"), None)
+        named = _named_points(dm)
+        pts = sorted(
+            (points[r.token], i)
+            for i, r in enumerate(rows)
+            if r.token is not None and points[r.token] in named
+        )
         self.group_points = [p for p, _ in pts]
         self.group_rows = [i for _, i in pts]
-        self.member_rows = frozenset(self.group_rows)
+        self.member_rows = frozenset(
+            i for i, r in enumerate(rows) if r.kind in ("group", "members")
+        )
+        self.named_rows = frozenset(self.group_rows)
         self._cache: dict[int, list[tuple[int, Reading]]] = {}
 
     def read(self, cells: Cells) -> list[tuple[int, Reading]]:
@@ -126,6 +159,7 @@ class _Reader:
     def _read(self, cells: Cells) -> list[tuple[int, Reading]]:
         compiled = self.dm.compiled
         judge = compiled.judge
+        accepts = compiled.accepts
         starts, winners, runners, pending = (
             cells.starts,
             cells.winners,
@@ -133,6 +167,10 @@ class _Reader:
             cells.pending,
         )
         n = len(starts)
+        ok = [
+            accepts[w] if not p else judge(w, p) == "accept"
+            for w, p in zip(winners, pending, strict=True)
+        ]
         out: list[tuple[int, Reading]] = []
         for i, row, counter in self.addr:
             accepted = 0
@@ -142,10 +180,8 @@ class _Reader:
             for lo, hi in row.peers:
                 j = bisect_right(starts, lo) - 1
                 while j < n and starts[j] <= hi:
-                    a = max(lo, starts[j])
-                    b = min(hi, cells.end(j))
-                    if judge(winners[j], pending[j]) == "accept":
-                        accepted += b - a + 1
+                    if ok[j]:
+                        accepted += min(hi, cells.end(j)) - max(lo, starts[j]) + 1
                         wins.add(winners[j])
                         if runners[j] >= 0:
                             runs.add(runners[j])
@@ -155,11 +191,15 @@ class _Reader:
             if accepted:
                 share = accepted / counter.total if counter.total else 1.0
                 out.append((i, (not rejected, share, frozenset(wins), frozenset(runs))))
+        view = self.dm.member_view(cells)
+        if self.members is not None:
+            reading = _member_reading(compiled, cells.cell(n - 1), view)  # GROUP_HI: any other
+            if reading is not None:
+                out.append((self.members, reading))
         gp = self.group_points
         if not gp:
             return out
         first = bisect_right(starts, GROUP_LO) - 1
-        view = self.dm.member_view(cells)
         for j in range(max(first, 0), n):
             lo, hi = max(starts[j], GROUP_LO), cells.end(j)
             a, b = bisect_left(gp, lo), bisect_right(gp, hi)
@@ -170,6 +210,16 @@ class _Reader:
                 continue
             out.extend((self.group_rows[k], reading) for k in range(a, b))
         return out
+
+
+def _named_points(dm: DecisionMap) -> frozenset[int]:
+    """Group points some rule (or intra-group access) of the map names."""
+    out: set[int] = set()
+    for boxes in dm.compiled.boxes.values():
+        for b in boxes:
+            if b.alo >= GROUP_LO and b.ahi < GROUP_HI:
+                out.update(range(b.alo, b.ahi + 1))
+    return frozenset(out)
 
 
 def _member_reading(compiled: Compiled, side: Cell, view: list[Cell]) -> Reading | None:
@@ -294,6 +344,7 @@ def compute_matrix(
     context: Context,
     book: RuleBook,
     evaluators: dict[str, Evaluator] | None = None,
+    groups: Sequence[SecurityGroup] = (),
 ) -> Matrix:
     """The matrix of ``rows`` x ``columns``; ``evaluators`` (by column key) may be shared
     with other readers of the same groups."""
@@ -307,28 +358,67 @@ def compute_matrix(
     matrix = Matrix(rows, columns)
     senders: dict[int, list[Out | None]] = {}
     row_groups = {i: r for i, r in enumerate(rows) if r.token is not None}
-    by_token = {t: c.groups[k] for c in columns for k, t in enumerate(c.tokens)}
+    by_token = {context.directory.of_group(g): g for g in groups}
+    by_token.update({t: c.groups[k] for c in columns for k, t in enumerate(c.tokens)})
     for i, r in row_groups.items():
         g = by_token.get(r.token or "")
         if g is not None:
             senders[i] = _egress_to(Evaluator([g], context), columns, points, book)
+    member_rows = [i for i, r in row_groups.items()]
     for ci, col in enumerate(columns):
         ev = (evaluators or {}).get(col.key) or Evaluator(col.groups, context, col.label)
         reader = _Reader(ev.decision_map("ingress"), rows, points)
-        for ri, protos in _ingress(ev, reader, book).items():
-            row = rows[ri]
-            egress = senders.get(ri, [None] * len(columns))[ci] if ri in senders else None
-            raw: list[_Raw] = []
-            for proto, pieces in protos.items():
-                if egress is None:
-                    clipped = [(p, frozenset[int]()) for p in pieces]
-                else:
-                    clipped = _clip(pieces, egress.get(proto, []))
-                for (lo, hi, whole, share, d, s), e in clipped:
-                    raw.append((proto, lo, hi, whole, share >= WIDE_SHARE, d, s, e))
-            if raw:
-                matrix.cells[(ri, ci)] = _entries(row, raw)
+        read = _ingress(ev, reader, book)
+        generic = read.get(reader.members, {}) if reader.members is not None else {}
+        for ri, protos in read.items():
+            egress = senders[ri][ci] if ri in senders else None
+            entries = _row_entries(rows[ri], protos, egress)
+            if entries or rows[ri].kind == "group":
+                matrix.cells[(ri, ci)] = entries
+        for ri in reader.named_rows - read.keys():
+            matrix.cells[(ri, ci)] = []  # named, and nothing gets through
+        # group rows the receiver's rules do not name: as "any group member", unless the
+        # sender's egress keeps some of it in
+        for ri in member_rows:
+            if ri in reader.named_rows or ri not in senders:
+                continue
+            egress = senders[ri][ci]
+            if egress is None or not _clips(generic, egress):
+                continue
+            matrix.cells[(ri, ci)] = _row_entries(rows[ri], generic, egress)
     return matrix
+
+
+def _row_entries(row: Row, protos: dict[str, list[Piece]], egress: Out | None) -> list[Entry]:
+    raw: list[_Raw] = []
+    for proto, pieces in protos.items():
+        if egress is None:
+            clipped = [(p, frozenset[int]()) for p in pieces]
+        else:
+            clipped = _clip(pieces, egress.get(proto, []))
+        for (lo, hi, whole, share, d, s), e in clipped:
+            raw.append((proto, lo, hi, whole, share >= WIDE_SHARE, d, s, e))
+    return _entries(row, raw) if raw else []
+
+
+def _clips(pieces: dict[str, list[Piece]], egress: Out) -> bool:
+    """Whether the sender's egress keeps in (or lets out only partly) some of ``pieces``."""
+    for proto, mine in pieces.items():
+        allowed = [(lo, hi) for lo, hi, whole, _ in egress.get(proto, []) if whole]
+        for lo, hi, *_ in mine:
+            i = bisect_right([a for a, _ in allowed], lo) - 1
+            if i < 0 or allowed[i][1] < hi:
+                # not inside one allowed run: check the runs are contiguous over lo..hi
+                cur = lo
+                for a, b in allowed[max(i, 0) :]:
+                    if a > cur:
+                        return True
+                    cur = max(cur, b + 1)
+                    if cur > hi:
+                        break
+                if cur <= hi:
+                    return True
+    return False
 
 
 _Raw = tuple[str, int, int, bool, bool, frozenset[int], frozenset[int], frozenset[int]]

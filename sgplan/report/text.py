@@ -31,7 +31,15 @@ def render_text_matrix(doc: dict[str, Any], width: int = WIDTH) -> list[str]:
     rows = doc["rows"]
     cols = doc["columns"]
     cells: dict[tuple[int, int], list[list[Any]]] = {(r, c): es for r, c, es in doc["cells"]}
-    used_rows = sorted({r for r, _ in cells})
+    members = next((i for i, r in enumerate(rows) if r["kind"] == "members"), None)
+    if members is not None:  # group rows not stored read as "any group member"
+        for ri, r in enumerate(rows):
+            if r["kind"] != "group":
+                continue
+            for ci in range(len(cols)):
+                if (ri, ci) not in cells and (members, ci) in cells:
+                    cells[(ri, ci)] = cells[(members, ci)]
+    used_rows = sorted({r for (r, _), es in cells.items() if es})
     head_w = max([len("from \\ to"), *(len(rows[r]["label"]) for r in used_rows)])
     head_w = min(head_w, 30)
     table: list[list[list[str]]] = []

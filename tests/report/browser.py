@@ -133,7 +133,7 @@ class Page:
             if self.eval("!!(window.sgplanReport && window.sgplanReport.ready())"):
                 return time.monotonic() - start
             time.sleep(0.02)
-        raise TimeoutError("the report never became ready")
+        raise TimeoutError(f"the report never became ready; console: {self.console_errors()}")
 
     def eval(self, expression: str) -> Any:
         result = self.send(

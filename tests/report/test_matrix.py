@@ -22,7 +22,7 @@ PORTS = sorted({*PORT_EDGES, 21, 2000, 65534})
 
 
 def _covering(m: Matrix, ri: int, ci: int, proto: str, port: int):
-    for e in m.cell(ri, ci):
+    for e in m.cell(ri, ci):  # group rows fall back to the "any group member" row
         if e.protocol == proto and e.lo <= port <= e.hi:
             return e
     return None

@@ -76,6 +76,9 @@ def test_snapshot_report_as_a_user_sees_it(browser: Browser, snapshot_report: Pa
     assert "ingress accept tcp 3306 from 0.0.0.0/0 priority 1" in details
     assert "sgr-bp1d0sql3306any" in details and "debug from home" in details
     assert page.eval("getComputedStyle(document.getElementById('details')).display") != "none"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.eval("document.getElementById('matrix-section').scrollIntoView()")
+    page.screenshot(ARTIFACTS / "snapshot-cell-desktop.png")
     # keyboard: Escape closes the details
     page.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Escape", "code": "Escape",
                                          "windowsVirtualKeyCode": 27})  # fmt: skip

@@ -14,6 +14,14 @@
   const state = { group: "", query: "", risks: new Set(RISKS), changed: false };
   const cells = new Map();  // "r,c" -> entries
   D.cells.forEach(function (c) { cells.set(c[0] + "," + c[1], c[2]); });
+  const membersRow = D.rows.findIndex(function (r) { return r.kind === "members"; });
+  // a group row not stored reads as the "any group member" row (see the row's note)
+  function cellOf(ri, ci) {
+    const found = cells.get(ri + "," + ci);
+    if (found !== undefined) return found;
+    if (membersRow >= 0 && D.rows[ri].kind === "group") return cells.get(membersRow + "," + ci);
+    return undefined;
+  }
   const colOfGroup = new Map();
   D.columns.forEach(function (c, i) { c.groups.forEach(function (g) { colOfGroup.set(g, i); }); });
 
@@ -41,11 +49,11 @@
     if (state.group) {
       if (r.kind === "group" && r.label === state.group) return true;
       const ci = colOfGroup.get(state.group);
-      const es = ci === undefined ? null : cells.get(i + "," + ci);
+      const es = ci === undefined ? null : cellOf(i, ci);
       return !!(es && es.some(entryVisible));
     }
     if (state.query && !(r.label.toLowerCase().includes(state.query) || r.note.toLowerCase().includes(state.query))) {
-      return D.columns.some(function (c, ci) { return colMatches(ci) && c.label.toLowerCase().includes(state.query) && (cells.get(i + "," + ci) || []).some(entryVisible); });
+      return D.columns.some(function (c, ci) { return colMatches(ci) && c.label.toLowerCase().includes(state.query) && (cellOf(i, ci) || []).some(entryVisible); });
     }
     return true;
   }
@@ -89,9 +97,9 @@
     th.appendChild(el("span", { class: "kind" }, r.kind === "group" ? "members of the group" : (r.cidrs.length > 2 ? r.cidrs.slice(0, 2).join(", ") + ", ..." : r.cidrs.join(", "))));
     tr.appendChild(th);
     for (let ci = 0; ci < D.columns.length; ci++) {
-      const es = cells.get(i + "," + ci);
+      const es = cellOf(i, ci);
       const td = el("td", { class: "cell", "data-col": D.columns[ci].key });
-      if (es) {
+      if (es && es.length) {
         const b = el("button", { type: "button", "data-r": i, "data-c": ci });
         b.setAttribute("aria-label", r.label + " to " + D.columns[ci].label + ": " + es.map(function (e) { return (e[1] ? e[0] + " " + e[1] : e[0]) + " " + RISKS[e[3]]; }).join(", "));
         es.forEach(function (e) { b.appendChild(chip(e)); });
@@ -149,7 +157,7 @@
     box.appendChild(el("h3", { id: "details-title" }, row.label + " \u2192 " + col.label));
     box.setAttribute("data-row", row.key);
     box.setAttribute("data-col", col.key);
-    (cells.get(ri + "," + ci) || []).forEach(function (e) {
+    (cellOf(ri, ci) || []).forEach(function (e) {
       const div = el("div", { class: "entry" });
       const head = el("p");
       head.appendChild(chip(e));
@@ -234,7 +242,7 @@
       if (state.query && !state.group) {
         const c = D.columns[ci];
         if (c.label.toLowerCase().includes(state.query)) return true;
-        return D.rows.some(function (r, ri) { return r.label.toLowerCase().includes(state.query) && (cells.get(ri + "," + ci) || []).some(entryVisible); });
+        return D.rows.some(function (r, ri) { return r.label.toLowerCase().includes(state.query) && (cellOf(ri, ci) || []).some(entryVisible); });
       }
       return true;
     });
