@@ -10,6 +10,7 @@ after. Rules appear as the things that decide, numbered once (``rules``).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from ..evaluate.access import effective_access
 from ..evaluate.catalog import Context, Directory, GroupIndex
 from ..evaluate.evaluator import Evaluator
 from ..evaluate.render import headline
-from ..lint.checks import SEVERITIES, Finding
+from ..lint.checks import CHECKS, SEVERITIES, Finding
 from ..lint.run import LintInput, lint
 from ..model.group import Member, PrefixList, SecurityGroup
 from ..model.rule import Rule
@@ -100,7 +101,8 @@ def build_report(inp: ReportInput) -> dict[str, Any]:
         "overview": _overview(inp, findings, old_findings),
         "rows": [_row(r) for r in rows],
         "columns": [_column(c) for c in matrix.columns],
-        "cells": _cells(matrix),
+        **_cells(matrix),
+        "checks": {name: c.remediation for name, c in CHECKS.items()},
         "rules": _rules(book, directory),
         "groups": group_docs,
         "findings": [_finding(f) for f in findings],
@@ -157,23 +159,26 @@ def _column(c: Column) -> dict[str, Any]:
     return {"key": c.key, "label": c.label, "kind": c.kind, "groups": list(c.tokens)}
 
 
-def _cells(matrix: Matrix) -> list[list[Any]]:
-    """``[row, column, [[protocol, ports, whole, risk, deciders, shadowed, egress, change]]]``
-    with risk as an index into ``risks``."""
+def _cells(matrix: Matrix) -> dict[str, Any]:
+    """``cells``: ``[row, column, n]`` where ``entries[n]`` is the cell's list of
+    ``[protocol, ports, whole, risk, deciders, shadowed, egress, change]`` (risk as an index
+    into ``risks``); cells with the same list share it."""
+    lists: dict[str, int] = {}
+    table: list[Any] = []
     out = []
     for (ri, ci), entries in sorted(matrix.cells.items()):
-        out.append(
-            [
-                ri,
-                ci,
-                [
-                    [e.protocol, e.ports, int(e.whole), RISKS.index(e.risk),
-                     list(e.deciders), list(e.shadowed), list(e.egress), e.change]
-                    for e in entries
-                ],
-            ]
-        )  # fmt: skip
-    return out
+        listed = [
+            [e.protocol, e.ports, int(e.whole), RISKS.index(e.risk),
+             list(e.deciders), list(e.shadowed), list(e.egress), e.change]
+            for e in entries
+        ]  # fmt: skip
+        key = json.dumps(listed, separators=(",", ":"))
+        n = lists.get(key)
+        if n is None:
+            n = lists[key] = len(table)
+            table.append(listed)
+        out.append([ri, ci, n])
+    return {"cells": out, "entries": table}
 
 
 def _peer_label(rule: Rule, directory: Directory) -> str:
@@ -203,7 +208,6 @@ def _finding(f: Finding) -> dict[str, Any]:
         "group_id": f.group_id,
         "rule": f.rule.position if f.rule else None,
         "message": f.message,
-        "remediation": f.remediation,
         "waived": f.waived,
     }
 

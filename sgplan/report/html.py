@@ -154,7 +154,8 @@ def _overview(doc: dict[str, Any]) -> str:
 def _exposed(doc: dict[str, Any]) -> list[str]:
     out = []
     internet = {i for i, r in enumerate(doc["rows"]) if r["kind"] == "internet"}
-    for ri, ci, entries in doc["cells"]:
+    for ri, ci, n in doc["cells"]:
+        entries = doc["entries"][n]
         if ri not in internet:
             continue
         risky = [e for e in entries if RISKS[e[3]] in ("critical", "warning", "exposed")]
@@ -268,7 +269,7 @@ def _groups(doc: dict[str, Any]) -> str:
             facts += ", managed by a cloud service (read-only)"
         out.append(f'<p class="muted">{_e(g["description"])} &middot; {_e(facts)}</p>')
         for i in g["findings"]:
-            out.append(_finding_line(findings[i]))
+            out.append(_finding_line(findings[i], doc["checks"][findings[i]["check"]]))
         change = g.get("change")
         if change:
             out.append(_change(change))
@@ -336,11 +337,11 @@ def _change(change: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _finding_line(f: dict[str, Any], short: bool = False) -> str:
+def _finding_line(f: dict[str, Any], fix: str = "", short: bool = False) -> str:
     waived = " (waived)" if f["waived"] else ""
     text = f"{f['severity']} {f['check']}{waived}: {f['message']}"
-    if not short:
-        text += f" Fix: {f['remediation']}"
+    if not short and fix:
+        text += f" Fix: {fix}"
     return f'<div class="sev-{f["severity"]}">{_e(text)}</div>'
 
 
@@ -356,7 +357,7 @@ def _findings(doc: dict[str, Any]) -> str:
             f'<tr data-finding-group="{_e(f["group"])}"><td class="sev-{f["severity"]}">'
             f"{f['severity']}{waived}</td><td>{_e(f['check'])}</td><td>{_e(f['group'])}</td>"
             f"<td>{f['rule'] or ''}</td><td>{_e(f['message'])}</td>"
-            f'<td class="muted">{_e(f["remediation"])}</td></tr>'
+            f'<td class="muted">{_e(doc["checks"][f["check"]])}</td></tr>'
         )
     if not doc["findings"]:
         out.append('<tr><td colspan="6">No findings.</td></tr>')

@@ -30,7 +30,9 @@ def _entry(e: list[Any]) -> str:
 def render_text_matrix(doc: dict[str, Any], width: int = WIDTH) -> list[str]:
     rows = doc["rows"]
     cols = doc["columns"]
-    cells: dict[tuple[int, int], list[list[Any]]] = {(r, c): es for r, c, es in doc["cells"]}
+    cells: dict[tuple[int, int], list[list[Any]]] = {
+        (r, c): doc["entries"][n] for r, c, n in doc["cells"]
+    }
     members = next((i for i, r in enumerate(rows) if r["kind"] == "members"), None)
     if members is not None:  # group rows not stored read as "any group member"
         for ri, r in enumerate(rows):

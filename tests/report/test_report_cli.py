@@ -69,7 +69,11 @@ def test_saved_plan_gives_the_same_matrix_as_planning(tmp_path: Path) -> None:
     def cells(d):
         rows = [r["key"] for r in d["rows"]]
         cols = [c["key"] for c in d["columns"]]
-        return {(rows[r], cols[c], e[0], e[1], e[2], e[7]) for r, c, es in d["cells"] for e in es}
+        return {
+            (rows[r], cols[c], e[0], e[1], e[2], e[7])
+            for r, c, n in d["cells"]
+            for e in d["entries"][n]
+        }
 
     assert cells(da) == cells(db)
     assert any(e[-1] == "-" for e in cells(da))

@@ -13,7 +13,7 @@
   };
   const state = { group: "", query: "", risks: new Set(RISKS), changed: false };
   const cells = new Map();  // "r,c" -> entries
-  D.cells.forEach(function (c) { cells.set(c[0] + "," + c[1], c[2]); });
+  D.cells.forEach(function (c) { cells.set(c[0] + "," + c[1], D.entries[c[2]]); });
   const membersRow = D.rows.findIndex(function (r) { return r.kind === "members"; });
   // a group row not stored reads as the "any group member" row (see the row's note)
   function cellOf(ri, ci) {
