@@ -9,6 +9,7 @@ from . import import_stack as _import_stack  # noqa: F401
 from . import lint as _lint  # noqa: F401
 from . import plan as _plan  # noqa: F401
 from . import pull as _pull  # noqa: F401
+from . import report as _report  # noqa: F401
 from . import test as _test  # noqa: F401
 from . import validate as _validate  # noqa: F401  (registers commands)
 from .app import app

@@ -77,7 +77,12 @@ def check(
         bool, typer.Option("--diagnose", help="ICMP, tcp 80, 443, 22, 3389 and 8080 at once")
     ] = False,
     access: Annotated[
-        bool, typer.Option("--access", help="list everything the NIC or group lets through")
+        bool,
+        typer.Option(
+            "--access",
+            help="list everything the NIC or group lets through; "
+            "without --group/--nic: the access matrix of every group",
+        ),
     ] = False,
     nic_type: Annotated[
         str,
@@ -89,6 +94,11 @@ def check(
 ) -> None:
     """Judge packets against a NIC's groups (or one group) and say which rule decides."""
     source = one_source(stack, current)
+    if access and not group and nic is None:
+        from ..report.cli_table import print_access_table
+
+        print_access_table(source, output.value)
+        return
     subject = _subject(source, group or [], nic)
     ev = evaluator(source, subject)
     if direction not in ("ingress", "egress"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..evaluate.render import render_markdown as flows_markdown
 from ..plan.model import DIFF, GroupPlan, Plan
 from .lines import GROUP_SYMBOL, Entry, group_entries, list_entries, step_lines, summary_line
+from .mermaid import render_mermaid
 
 _DIFF_PREFIX = {"+": "+", "-": "-", "-/+": "!", "~": "!", "=": "#", "?": "#", "·": "#", "": "#"}
 
@@ -51,6 +52,9 @@ def render_markdown(plan: Plan) -> str:
             out += ["", f"> :warning: {label} ({f.name}): {where}{f.message}"]
     shown = [g for g in plan.groups if g.changed or g.drift or g.effects]
     lists = [p for p in plan.prefix_lists if p.changed]
+    diagram = render_mermaid(plan)
+    if diagram:
+        out += ["", diagram.rstrip()]
     if shown or lists:
         out += [
             "",
