@@ -293,3 +293,14 @@ def test_credentials_from_secret_config_never_reach_state_or_logs(env, tmp_path)
         _, err = q.process.communicate(timeout=10)
         assert secret.encode() not in err
     assert "cfg-key-id" in ecs.auth_seen  # signed with the configured key, not the environment
+
+
+def test_refresh_of_a_group_deleted_outside_the_stack_drops_the_rule_set(env):
+    ecs, p = env
+    reset(ecs, lone_state([rule(22)]))
+    news = inputs_for(desired([rule(22)]), "sg-lone1", {})
+    _, props = p.create("lone", news)
+    ecs.store = EcsStore.from_state(State(region=REGION))
+    rid, gone, _ = p.read("lone", "sg-lone1", props, news)
+    assert rid == "" and gone == {}
+    p.delete("lone", "sg-lone1", props)  # nothing left to revoke: not an error
