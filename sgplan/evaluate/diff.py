@@ -188,7 +188,7 @@ def _meaning(g: SecurityGroup, directory: Directory) -> tuple[object, ...]:
     """What decides reachability: kind, inner policy, network and the rules' identities,
     group peers by token (``group:web`` and web's live ID are the same peer)."""
     rules = frozenset(
-        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), r.key[8])
+        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), *r.key[8:])
         for r in g.rules
     )
     return (g.type, g.inner_access_policy, g.network, rules)

@@ -38,7 +38,10 @@ def final_rules(g: GroupPlan, resolver: Resolver) -> list[Rule]:
 
 def _resolved(rule: Rule, resolver: Resolver) -> Rule:
     peer = resolver.peer(rule.peer)
-    return rule if peer is rule.peer else rule.model_copy(update={"peer": peer})
+    ports = resolver.port_list(rule.port_list)
+    if peer is rule.peer and ports == rule.port_list:
+        return rule
+    return rule.model_copy(update={"peer": peer, "port_list": ports})
 
 
 def check_plan(
@@ -93,7 +96,9 @@ def _managed(plan: Plan, g: GroupPlan) -> None:
     wants = g.attributes or g.add or g.remove or g.update or g.action in ("delete", "replace")
     if wants:
         owner = (
-            g.live.live.service_id if g.live.live and g.live.live.service_id else "a cloud product"
+            str(g.live.live.service_id)
+            if g.live.live and g.live.live.service_id
+            else "a cloud product"
         )
         _refuse(plan, "managed-group",
                 f"is managed by {owner}: it is read-only and every write fails with "
@@ -125,7 +130,10 @@ def _deletion(
                 g.name)  # fmt: skip
     if info and info.deletion_protection:
         _refuse(plan, "delete-protected",
-                "has deletion protection on (InvalidOperation.DeletionProtection); turn it off first",
+                "has deletion protection (DeleteSecurityGroup answered "
+                "InvalidOperation.DeletionProtection); another product switched it on (an ACK "
+                "cluster protects its group until the cluster is deleted) and it cannot be "
+                "turned off by hand",
                 g.name)  # fmt: skip
     plan.findings.append(
         Finding("gate", "destroy",
