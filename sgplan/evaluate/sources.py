@@ -57,7 +57,7 @@ def one_source(stack: str | None, current: Path | None) -> Source:
 
 
 def context_of(source: Source) -> Context:
-    return Context.of(source.groups, source.prefix_lists)
+    return Context.of(source.groups, source.prefix_lists, source.port_lists)
 
 
 def source_name(source: Source) -> str:
