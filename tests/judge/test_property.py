@@ -17,7 +17,6 @@ from sgplan.evaluate.packet import Packet
 from sgplan.evaluate.reference import judge
 from sgplan.lint import LintInput, lint
 from sgplan.model import Member, PortRangeList, Rule, SecurityGroup
-
 from tests.evaluate.strategies import GROUP_NAMES, PREFIX_LISTS, packets, rules
 
 SETTINGS = settings(max_examples=120, deadline=None)
