@@ -304,7 +304,7 @@ class EcsApi:
         items, _ = self._paged(
             "DescribePortRangeLists", self.config.region, make,
             lambda r: self.client.describe_port_range_lists_with_options(r, self.runtime),
-            lambda b: list(b.get("PortRangeList") or []),
+            lambda b: list(b.get("PortRangeLists") or []),
         )  # fmt: skip
         return items
 

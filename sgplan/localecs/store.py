@@ -327,7 +327,7 @@ class EcsStore:
                 "AssociationCount")  # fmt: skip
         items = [{k: p[k] for k in keys} for p in self.port_lists.values()]
         chunk, token = _page(items, params, size)
-        return {"NextToken": token, "PortRangeList": chunk}
+        return {"NextToken": token, "PortRangeLists": chunk}
 
     def describe_port_range_list_entries(self, params: Mapping[str, str]) -> dict[str, Any]:
         self._region(params)
