@@ -19,16 +19,16 @@ from sgplan.model.issues import Issue
 DATA = Path(__file__).parents[1] / "data" / "thirdparty"
 TODAY = date(2026, 1, 1)
 runner = CliRunner()
-C, W, I = "critical", "warning", "info"
+C, W, INF = "critical", "warning", "info"
 EVERYTHING = {("open-all", C), ("open-admin-port", C), ("open-database-port", C),
-              ("open-risky-port", W), ("open-public-service", I)}  # fmt: skip
+              ("open-risky-port", W), ("open-public-service", INF)}  # fmt: skip
 # hand-decided: what each checkov fixture rule exposes on a classic group's internet side
 CHECKOV = {
     "allow_all_tcp": EVERYTHING,
     "allow_all_tcp2": {("unreadable-rule", C)},  # no peer: the API would refuse it
-    "allow_all_low": {("open-admin-port", C), ("open-risky-port", W), ("open-public-service", I)},
-    "allow_all_high": EVERYTHING - {("open-public-service", I)},
-    "allow_all_dns": {("open-public-service", I)},
+    "allow_all_low": {("open-admin-port", C), ("open-risky-port", W), ("open-public-service", INF)},
+    "allow_all_high": EVERYTHING - {("open-public-service", INF)},
+    "allow_all_dns": {("open-public-service", INF)},
     "allow_all_http": set(),
     "allow_all_ftp": {("open-risky-port", W)},
     "allow_all_ftpdata": {("open-risky-port", W)},
@@ -38,7 +38,7 @@ CHECKOV = {
     "allow_all_oracledb": {("open-database-port", C)},
     "allow_all_postgresql": {("open-database-port", C)},
     "allow_all_rdp": {("open-admin-port", C)},
-    "allow_all_smtp": {("open-public-service", I)},
+    "allow_all_smtp": {("open-public-service", INF)},
     "allow_all_ssh": {("open-admin-port", C)},
     "allow_all_telnet": {("open-risky-port", W)},
     "allow_all_vnclistener": {("open-admin-port", C)},
