@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import limits as L
-from ..model.group import PrefixList
+from ..model.group import PortRangeList, PrefixList
 from ..model.rule import Rule
 from ..model.stack import State
-from ..model.validate import prefix_list_index, rule_cost
+from ..model.validate import port_list_index, prefix_list_index, rule_cost
 from .model import Finding, GroupPlan, Plan
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def check_plan(
 ) -> None:
     """Append every refusal and gate of ``plan`` to ``plan.findings``."""
     lists = prefix_list_index([*state.prefix_lists, *desired_lists])
+    port_lists = port_list_index(state.port_lists)
     finals: dict[int, list[Rule]] = {}
 
     def final(g: GroupPlan) -> list[Rule]:
@@ -76,7 +77,7 @@ def check_plan(
         if g.action in ("delete", "replace"):
             _deletion(plan, g, referenced, attached, options)
         if g.add:  # only additions can break a limit
-            _limits(plan, g, final, lists)
+            _limits(plan, g, final, lists, port_lists)
         if g.remove:
             _gates(plan, g, options)
     if state.members:
@@ -155,7 +156,11 @@ def _kinds(rules: Sequence[Rule]) -> tuple[int, int, int]:
 
 
 def _limits(
-    plan: Plan, g: GroupPlan, final: Callable[[GroupPlan], list[Rule]], lists: dict[str, PrefixList]
+    plan: Plan,
+    g: GroupPlan,
+    final: Callable[[GroupPlan], list[Rule]],
+    lists: dict[str, PrefixList],
+    port_lists: dict[str, PortRangeList] | None = None,
 ) -> None:
     if g.action in ("delete", "ignored", "read-only", "no-op"):
         return
@@ -165,8 +170,12 @@ def _limits(
     else:
         total, peers, lists_used = _kinds(g.add)
     quota = total
-    if lists_used:
-        quota += sum(rule_cost(r, lists) - 1 for r in final(g) if r.peer.kind in _LIST_KINDS)
+    if lists_used or port_lists:
+        quota += sum(
+            rule_cost(r, lists, port_lists) - 1
+            for r in final(g)
+            if r.peer.kind in _LIST_KINDS or r.port_list
+        )
     if quota > L.RULES_PER_GROUP:
         _refuse(plan, "limit-rules",
                 f"would hold {quota} rules (prefix lists counted at max_entries); allowed: at most "
