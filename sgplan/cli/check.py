@@ -16,10 +16,10 @@ from ..evaluate.access import effective_access
 from ..evaluate.evaluator import Evaluator
 from ..evaluate.packet import Packet, parse_endpoint
 from ..evaluate.query import Coverage, peer_set_coverage
-from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, one_source
+from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, read_source
 from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, IntervalSet, cidr_interval
 from ..model.issues import InputError
-from .app import OutputFormat, app, out, user_errors
+from .app import EXIT_ERROR, OutputFormat, app, err, out, user_errors
 
 StackOption = Annotated[
     str | None,
@@ -85,15 +85,21 @@ def check(
         ),
     ] = False,
     nic_type: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--nic-type", help="classic network: intranet (private) or internet (public) traffic"
+            "--nic-type",
+            help="classic network: only intranet (private) or internet (public) traffic; "
+            "default both for classic groups",
         ),
-    ] = "intranet",
+    ] = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
-    """Judge packets against a NIC's groups (or one group) and say which rule decides."""
-    source = one_source(stack, current)
+    """Judge packets against a NIC's groups (or one group) and say which rule decides.
+
+    Classic-network groups are judged on both NIC types (internet and intranet) unless
+    --nic-type picks one; each verdict says which it is about. Rules of the input that
+    could not be read are reported as errors (exit 1) after the verdicts on the rest."""
+    source, unreadable = read_source(stack, current)
     if access and not group and nic is None:
         from ..report.cli_table import print_access_table
 
@@ -103,20 +109,72 @@ def check(
     ev = evaluator(source, subject)
     if direction not in ("ingress", "egress"):
         raise InputError(f"direction {direction!r} is not allowed; allowed: ingress, egress")
-    if nic_type not in ("intranet", "internet"):
+    if nic_type is not None and nic_type not in ("intranet", "internet"):
         raise InputError(f"--nic-type {nic_type!r} is not allowed; allowed: intranet, internet")
+    classic = any(g.network == "classic" for g in subject.groups)
+    nic_types = [nic_type] if nic_type else (["internet", "intranet"] if classic else ["intranet"])
     if access:
-        _print(output, _access_report(ev, subject, nic_type), _access_lines)
+        reports = [_access_report(ev, subject, t, classic) for t in nic_types]
+        _print_all(output, reports, _access_lines, unreadable)
         return
     if peer is None:
-        raise InputError("give --peer (or --access to list everything let through)")
+        if not diagnose:
+            raise InputError(
+                "give --peer (or --diagnose to probe from the internet, or --access to list "
+                "everything let through)"
+            )
+        peer = "internet"  # the console's diagnosis probes from the internet
     checks = _checks(protocol, port, diagnose)
     peers = _peer_set(peer)
-    if peers is not None:
-        report = _set_report(ev, subject, direction, peer, peers, checks, nic_type)
+    reports = []
+    for t in nic_types:
+        if peers is not None:
+            report = _set_report(ev, subject, direction, peer, peers, checks, t)
+        else:
+            _known_groups(source, peer)
+            if t == "internet" and parse_endpoint(peer)[1]:
+                continue  # group peers act on private traffic only
+            report = _packet_report(ev, subject, direction, peer, checks, t)
+        if classic:
+            report["nic_type"] = t
+        reports.append(report)
+    _print_all(output, reports, _report_lines, unreadable)
+
+
+def _known_groups(source: Any, peer: str) -> None:
+    """A group a peer names by name must exist (an ID may name a group defined elsewhere)."""
+    names = {g.name for g in source.groups} | {g.id for g in source.groups if g.id}
+    for g in parse_endpoint(peer)[1]:
+        if g in names or g.startswith("sg-") or "/sg-" in g:
+            continue
+        listed = ", ".join(sorted(n for n in names if n)) or "no groups defined"
+        raise InputError(f"--peer names group {g!r}, which does not exist; allowed: {listed}")
+
+
+_NIC_LABELS = {
+    "internet": "internet NIC type: public traffic",
+    "intranet": "intranet NIC type: the classic private network",
+}
+
+
+def _print_all(
+    output: OutputFormat, reports: list[dict[str, Any]], lines: Any, unreadable: list[Any]
+) -> None:
+    errors = [f"rule could not be read, so it is not judged: {u}" for u in unreadable]
+    console = out()
+    if output is OutputFormat.json:
+        doc: dict[str, Any] = reports[0] if len(reports) == 1 else {"reports": reports}
+        if errors:
+            doc = {**doc, "errors": errors}
+        console.print_json(json.dumps(doc))
     else:
-        report = _packet_report(ev, subject, direction, peer, checks, nic_type)
-    _print(output, report, _report_lines)
+        for report in reports:
+            for line in lines(report):
+                console.print(line, markup=False)
+    if errors:
+        for e in errors:
+            err().print(f"error: {e}", markup=False)
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _subject(source: Any, groups: Sequence[str], nic: str | None) -> Subject:
@@ -208,9 +266,13 @@ def _label(protocol: str, port: int | None) -> str:
     return _NAMES[protocol] if port is None else f"{protocol}/{port}"
 
 
-def _access_report(ev: Evaluator, subject: Subject, nic_type: str) -> dict[str, Any]:
+def _access_report(
+    ev: Evaluator, subject: Subject, nic_type: str, classic: bool = False
+) -> dict[str, Any]:
     index = ev.context.index
     out: dict[str, Any] = {"subject": subject.label, "directions": []}
+    if classic:
+        out["nic_type"] = nic_type
     for d in ("ingress", "egress"):
         acc = effective_access(ev.decision_map(d, nic_type))
         out["directions"].append(
@@ -227,20 +289,22 @@ def _access_report(ev: Evaluator, subject: Subject, nic_type: str) -> dict[str, 
 
 def _access_lines(report: dict[str, Any]) -> list[str]:
     lines = []
+    label = f" ({_NIC_LABELS[report['nic_type']]})" if report.get("nic_type") else ""
     for d in report["directions"]:
-        lines.append(f"{report['subject']}: {d['direction']} lets through")
+        lines.append(f"{report['subject']}: {d['direction']} lets through{label}")
         lines.extend(f"  {f['text']}" for f in d["allowed"])
         if not d["allowed"]:
             lines.append("  nothing")
         if d["undetermined"]:
-            lines.append("  and, depending on prefix lists not defined here:")
+            lines.append("  and, depending on lists whose entries are unknown here:")
             lines.extend(f"  ? {f['text']}" for f in d["undetermined"])
     return lines
 
 
 def _report_lines(report: dict[str, Any]) -> list[str]:
     word = "from" if report["direction"] == "ingress" else "to"
-    lines = [f"{report['subject']}: {report['direction']} {word} {report['peer']}"]
+    label = f" ({_NIC_LABELS[report['nic_type']]})" if report.get("nic_type") else ""
+    lines = [f"{report['subject']}: {report['direction']} {word} {report['peer']}{label}"]
     width = max(len(r["check"]) for r in report["results"])
     for r in report["results"]:
         if "reason" in r:

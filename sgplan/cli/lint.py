@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..evaluate.sources import one_source
+from ..evaluate.sources import read_source
 from ..lint import CHECKS, SEVERITIES, Finding, blocking, lint
+from ..lint.risks import load_risks
 from ..model.issues import InputError
 from .app import EXIT_ERROR, OutputFormat, app, out, user_errors
 from .check import CurrentOption, FormatOption, StackOption
@@ -42,15 +44,23 @@ def lint_command(
         str | None,
         typer.Option("--today", help="the day waivers are judged on (YYYY-MM-DD; default today)"),
     ] = None,
+    risks: Annotated[
+        Path | None,
+        typer.Option(
+            "--risks", help="a YAML or JSON file of the team's own risky services (docs/risks.md)"
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
-    """Risk and hygiene checks on a stack or a current state (exit 1 on unwaived critical)."""
+    """Risk and hygiene checks on a stack or a current state (exit 1 on unwaived critical,
+    or when part of the input could not be read: the rest is judged all the same)."""
     if min_severity not in SEVERITIES:
         raise InputError(
             f"--min-severity {min_severity!r} is not allowed; allowed: {', '.join(SEVERITIES)}"
         )
-    source = one_source(stack, current)
-    findings = lint(source, _today(today), check)
+    extra = load_risks(risks) if risks is not None else []
+    source, unreadable = read_source(stack, current)
+    findings = lint(source, _today(today), check, unreadable=unreadable, risks=extra)
     shown = [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(min_severity)]
     failing = blocking(findings)
     if output is OutputFormat.json:
@@ -82,5 +92,8 @@ def _lines(shown: list[Finding], every: list[Finding]) -> list[str]:
     parts = [f"{counts.get(s, 0)} {s}" for s in SEVERITIES]
     summary = ", ".join(parts) + (f" ({waived} waived)" if waived else "")
     verdict = "fails: unwaived critical findings" if counts.get("critical") else "passes"
+    unjudged = sum(1 for f in every if f.check in ("cannot-judge", "unreadable-rule"))
+    if unjudged:
+        summary += f"; {unjudged} rule(s) not judged (see cannot-judge / unreadable-rule)"
     lines.append(f"Lint {verdict}: {summary}.")
     return lines

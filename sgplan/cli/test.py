@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from ..evaluate.sources import load_current
+from ..formats.current import load_current
 from ..intents import run_intents
 from ..load import load_stack
-from .app import EXIT_ERROR, OutputFormat, app, out, plural, user_errors
+from .app import EXIT_ERROR, OutputFormat, app, err, out, plural, user_errors
 from .check import CurrentOption, FormatOption
 
 
@@ -27,7 +27,9 @@ def test_command(
 ) -> None:
     """Check the stack's intents (on its desired groups, or on --current)."""
     st = load_stack(stack)
-    state = load_current(current) if isinstance(current, Path) else None
+    loaded = load_current([current]) if isinstance(current, Path) else None
+    state = loaded.state if loaded is not None else None
+    unreadable = loaded.warnings if loaded is not None else []
     results = run_intents(st, state)
     failed = [r for r in results if not r.passed]
     where = f"current state {current}" if current else f"stack {st.name}"
@@ -55,5 +57,7 @@ def test_command(
                 f"on {where}.",
                 markup=False,
             )
-    if failed:
+    for u in unreadable:  # judged without them: say so, and fail
+        err().print(f"error: rule could not be read, so it is not judged: {u}", markup=False)
+    if failed or unreadable:
         raise typer.Exit(EXIT_ERROR)

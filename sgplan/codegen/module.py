@@ -240,7 +240,7 @@ class _Writer:
         )
         comments = list(x.comments)
         if g.managed:
-            owner = g.live.service_id if g.live and g.live.service_id else "a cloud product"
+            owner = str(g.live.service_id) if g.live and g.live.service_id else "a cloud product"
             comments.insert(0, f"Service-managed by {owner}: read-only, plans never change it.")
         return Item(node, comments=tuple(_one_line(c) for c in comments))
 
@@ -380,7 +380,9 @@ class _Writer:
             lines.append("# Not declared: service-managed groups are read-only")
             lines.append("# (sgplan import --include-managed declares them):")
             for g in sorted(self.managed, key=lambda g: (g.name, g.id or "")):
-                owner = g.live.service_id if g.live and g.live.service_id else "a cloud product"
+                owner = (
+                    str(g.live.service_id) if g.live and g.live.service_id else "a cloud product"
+                )
                 lines.append(f"#   {_one_line(g.name)} ({g.id}), managed by {_one_line(owner)}")
             self.notes.append(
                 "service-managed groups are not declared (read-only): "

@@ -45,11 +45,14 @@ class RuleFields:
     source_ports: PortRange | None
     local_cidr: str | None
     description: str | None
+    port_list: str | None = None
+    list_protocol: str | None = None  # a port-list rule's protocol (written as protocol=)
 
     @classmethod
     def of(cls, rule: Rule) -> RuleFields:
         return cls(rule.direction, rule.policy, rule.priority, rule.nic_type,
-                   rule.source_ports, rule.local_cidr, rule.description)  # fmt: skip
+                   rule.source_ports, rule.local_cidr, rule.description, rule.port_list,
+                   rule.protocol if rule.port_list else None)  # fmt: skip
 
 
 @dataclass
@@ -127,9 +130,12 @@ def declaration_node(decl: Declaration, write_peer: PeerWriter) -> Node:
     peer_nodes = [node for _, node in written]
     peers = peer_nodes[0] if len(peer_nodes) == 1 else list_of(peer_nodes)
     ingress = f.direction == "ingress"
+    listed = f.port_list is not None
     return call(
         f.direction,
-        *service_nodes(decl.parts),
+        *([] if listed else service_nodes(decl.parts)),
+        protocol=s(f.list_protocol) if listed and f.list_protocol else None,
+        port_list=s(f.port_list) if f.port_list else None,
         from_=peers if ingress else None,
         to=None if ingress else peers,
         policy=s(f.policy) if f.policy != "accept" else None,

@@ -31,6 +31,8 @@ def stack_flow_changes(stack: Stack, current: State) -> list[GroupFlowChange]:
         current.groups,
         desired_lists=stack.prefix_lists,
         current_lists=current.prefix_lists,
+        desired_port_lists=stack.port_lists,
+        current_port_lists=current.port_lists,
     )
 
 

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
-from ..model.group import PrefixList, SecurityGroup
+from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError
 from ..model.peers import GROUP_PREFIX, Peer, PeerSyntaxError, parse_peer
-from ..model.validate import prefix_list_index
+from ..model.rule import Rule
+from ..model.validate import port_list_index, prefix_list_index
 from .space import GROUP_LO, GROUP_SLOTS
 
 T = TypeVar("T")
@@ -106,20 +107,50 @@ class Context:
     directory: Directory
     index: GroupIndex = field(default_factory=GroupIndex)
     prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
+    port_lists: Mapping[str, PortRangeList] = field(default_factory=dict)
     _caches: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(
-        cls, groups: Iterable[SecurityGroup], prefix_lists: Iterable[PrefixList] = ()
+        cls,
+        groups: Iterable[SecurityGroup],
+        prefix_lists: Iterable[PrefixList] = (),
+        port_lists: Iterable[PortRangeList] = (),
     ) -> Context:
-        return cls(Directory(groups), GroupIndex(), prefix_list_index(tuple(prefix_lists)))
+        return cls(
+            Directory(groups),
+            GroupIndex(),
+            prefix_list_index(tuple(prefix_lists)),
+            port_list_index(tuple(port_lists)),
+        )
 
-    def with_lists(self, prefix_lists: Iterable[PrefixList]) -> Context:
-        """The same groups and index, another version's prefix lists."""
-        return Context(self.directory, self.index, prefix_list_index(tuple(prefix_lists)))
+    def with_lists(
+        self, prefix_lists: Iterable[PrefixList], port_lists: Iterable[PortRangeList] = ()
+    ) -> Context:
+        """The same groups and index, another version's prefix and port lists."""
+        return Context(
+            self.directory,
+            self.index,
+            prefix_list_index(tuple(prefix_lists)),
+            port_list_index(tuple(port_lists)),
+        )
 
     def prefix_list(self, peer: Peer) -> PrefixList | None:
         return self.prefix_lists.get(str(peer))
+
+    def port_list(self, ref: str) -> PortRangeList | None:
+        """A port list whose entries are known (None: not defined here, or entries unknown)."""
+        found = self.port_lists.get(ref)
+        return found if found is not None and found.entries is not None else None
+
+    def unknown_lists(self, rule: Rule) -> list[str]:
+        """The lists a rule goes through whose entries are not known here."""
+        out = []
+        if rule.peer.is_prefix_list and self.prefix_list(rule.peer) is None:
+            out.append(f"prefix list {rule.peer}")
+        if rule.port_list and self.port_list(rule.port_list) is None:
+            out.append(f"port list {rule.port_list}")
+        return out
 
     def cache(self, kind: Callable[[Context], T]) -> T:
         """One ``kind(self)`` per context: memory that lives as long as what it depends on."""

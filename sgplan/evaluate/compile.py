@@ -109,7 +109,7 @@ class _PeerCache:
         else:
             plist = ctx.prefix_list(peer)
             if plist is None:
-                return _ANYWHERE, str(peer)
+                return _ANYWHERE, f"prefix list {peer}"
             ivs = normalize(cidr_interval(c) for c in plist.cidrs)
         return ivs, None
 
@@ -142,25 +142,44 @@ def compile_groups(
     ranked.sort(key=itemgetter(0, 1, 2, 3))
     for _prio, accept, gpos, rpos, rule in ranked:
         ivs, unknown = peers.get(rule.peer)
+        ports: tuple[tuple[int, int], ...] | None = None
+        if rule.port_list:
+            plist = context.port_list(rule.port_list)
+            if plist is None:
+                # entries unknown: the rule could match any port
+                unknown = " and ".join(x for x in (unknown, f"port list {rule.port_list}") if x)
+            else:
+                ports = normalize((r.start, r.end) for r in plist.ranges)
         rank = len(deciders)
         ref = RuleRef(tokens[gpos], rpos + 1, rule, groups[gpos].id)
         deciders.append(Decider(accept, ref, None, unknown))
-        _add_boxes(boxes, rule, ivs, rank, unknown is not None)
+        _add_boxes(boxes, rule, ivs, rank, unknown is not None, ports)
     accept, reason = _default(groups, direction)
     return Compiled(direction, nic_type, tuple(groups), deciders, boxes, accept, reason, context)
 
 
 def _add_boxes(
-    boxes: dict[str, list[Box]], rule: Rule, ivs: IntervalSet, rank: int, unknown: bool
+    boxes: dict[str, list[Box]],
+    rule: Rule,
+    ivs: IntervalSet,
+    rank: int,
+    unknown: bool,
+    port_ranges: tuple[tuple[int, int], ...] | None = None,
 ) -> None:
+    """The rule's boxes; ``port_ranges`` are the entries of its port list when known (a
+    port list whose entries are unknown spans every port, as an unknown box)."""
     protocols = PROTOCOLS if rule.protocol == "all" else (rule.protocol,)
     for proto in protocols:
+        spans: tuple[tuple[int, int], ...]
         if proto in PORT_PROTOCOLS:
-            lo, hi = (
-                (PORT_LO, PORT_HI) if rule.protocol == "all" else (rule.ports.start, rule.ports.end)
-            )
+            if rule.protocol == "all" or (rule.port_list and port_ranges is None):
+                spans = ((PORT_LO, PORT_HI),)
+            elif port_ranges is not None:
+                spans = port_ranges
+            else:
+                spans = ((rule.ports.start, rule.ports.end),)
         else:
-            lo, hi = port_domain(proto)
+            spans = (port_domain(proto),)
         out = boxes[proto]
         for alo, ahi in ivs:
             # ICMP packets come from IPv4 peers only, ICMPv6 from IPv6 peers only.
@@ -168,4 +187,5 @@ def _add_boxes(
                 continue
             if proto == "icmpv6" and alo <= V4_HI:
                 continue
-            out.append(Box(lo, hi, alo, ahi, rank, unknown))
+            for lo, hi in spans:
+                out.append(Box(lo, hi, alo, ahi, rank, unknown))

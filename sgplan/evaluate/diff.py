@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.group import PrefixList, SecurityGroup
+from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.rule import Rule
 from .access import EVERYWHERE, Flow, FlowSet, Region, effective_access, region_of
 from .catalog import Context, Directory, GroupIndex
@@ -133,6 +133,8 @@ def group_flow_changes(
     *,
     desired_lists: Iterable[PrefixList] = (),
     current_lists: Iterable[PrefixList] = (),
+    desired_port_lists: Iterable[PortRangeList] = (),
+    current_port_lists: Iterable[PortRangeList] = (),
 ) -> list[GroupFlowChange]:
     """Per group whose rules, kind or prefix lists differ: the flows newly allowed and denied.
 
@@ -147,8 +149,8 @@ def group_flow_changes(
     # one token per group, the desired name; live IDs lead to it
     named = [d.model_copy(update={"id": d.id or c.id}) for d, c in pairs]
     directory = Directory([*named, *added, *removed])
-    old_ctx = Context(directory, GroupIndex()).with_lists(current_lists)
-    new_ctx = old_ctx.with_lists(desired_lists)
+    old_ctx = Context(directory, GroupIndex()).with_lists(current_lists, current_port_lists)
+    new_ctx = old_ctx.with_lists(desired_lists, [*current_port_lists, *desired_port_lists])
     out: list[GroupFlowChange] = []
     for d, c in pairs:
         rules_changed = _meaning(d, directory) != _meaning(c, directory)
@@ -188,7 +190,7 @@ def _meaning(g: SecurityGroup, directory: Directory) -> tuple[object, ...]:
     """What decides reachability: kind, inner policy, network and the rules' identities,
     group peers by token (``group:web`` and web's live ID are the same peer)."""
     rules = frozenset(
-        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), r.key[8])
+        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), *r.key[8:])
         for r in g.rules
     )
     return (g.type, g.inner_access_policy, g.network, rules)

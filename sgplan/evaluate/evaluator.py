@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..model.group import PrefixList, SecurityGroup
+from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from .catalog import Context
 from .compile import Compiled, compile_groups
 from .engine import Cell, DecisionMap, combine
@@ -33,9 +33,10 @@ class Evaluator:
         groups: Sequence[SecurityGroup],
         prefix_lists: Iterable[PrefixList] = (),
         name: str | None = None,
+        port_lists: Iterable[PortRangeList] = (),
     ) -> Evaluator:
-        """An evaluator that knows only these groups and prefix lists."""
-        return cls(groups, Context.of(groups, prefix_lists), name)
+        """An evaluator that knows only these groups and prefix and port lists."""
+        return cls(groups, Context.of(groups, prefix_lists, port_lists), name)
 
     def compiled(self, direction: str, nic_type: str = "intranet") -> Compiled:
         return self.decision_map(direction, nic_type).compiled

@@ -183,12 +183,16 @@ class Verdict:
         text = self._member_reason() if self.member_cases else self._definite_reason()
         if not self.maybe:
             return text
+        lists = ", ".join(dict.fromkeys(str(m.unknown_list) for m in self.maybe))
         ifs = "; ".join(
-            f"{m.text()} would decide ({'accept' if m.accept else 'drop'}) if prefix list "
-            f"{m.unknown_list} holds the peer"
+            f"{m.text()} would decide ({'accept' if m.accept else 'drop'}) if its list holds "
+            "the packet"
             for m in self.maybe
         )
-        return f"{ifs}; the list is not defined here, otherwise {text}"
+        return (
+            f"cannot judge: entries of {lists} unknown; pull to include them. {ifs}; "
+            f"otherwise {text}"
+        )
 
     def _member_reason(self) -> str:
         parts = []
@@ -219,8 +223,10 @@ class Verdict:
         text = f"{d.ref.text()} is the strongest matching rule"
         r = self.runner
         if r is not None and r.ref is not None:
-            if r.ref.rule.priority == d.ref.rule.priority and r.accept != d.accept:
-                return f"{text}; at equal priority drop beats {r.ref.text()}"
+            if r.ref.rule.priority == d.ref.rule.priority:
+                if r.accept != d.accept:
+                    return f"{text}; equal priority: drop wins over {r.ref.text()}"
+                return f"{text}; {r.ref.text()} also matches at equal priority"
             return f"{text}; it overrides the weaker {r.ref.text()}"
         return text
 
@@ -232,7 +238,9 @@ class Verdict:
             "rule": self.rule.as_dict() if self.rule else None,
             "intra_group": self.decider.intra_group if self.decider else None,
             "maybe": [
-                {**m.ref.as_dict(), "prefix_list": m.unknown_list} for m in self.maybe if m.ref
+                {**m.ref.as_dict(), "prefix_list": m.unknown_list, "unknown": m.unknown_list}
+                for m in self.maybe
+                if m.ref
             ],
             "member_cases": [
                 {

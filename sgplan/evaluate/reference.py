@@ -101,7 +101,18 @@ def _matches(
         return False
     if rule.protocol not in ("all", packet.protocol):
         return False
-    if rule.protocol in ("tcp", "udp") and not rule.ports.covers(packet.port or 0):
+    if rule.port_list and rule.protocol in ("tcp", "udp"):
+        plist = context.port_list(rule.port_list)
+        if plist is not None and not any(r.covers(packet.port or 0) for r in plist.ranges):
+            return False
+        if plist is None:
+            if rule.peer.is_group:
+                return None if context.directory.of_peer(rule.peer) in peer_groups else False
+            nets = _networks(rule, context)
+            if nets is not None and not any(packet.address in n for n in nets):
+                return False
+            return None
+    elif rule.protocol in ("tcp", "udp") and not rule.ports.covers(packet.port or 0):
         return False
     if rule.peer.is_group:
         return context.directory.of_peer(rule.peer) in peer_groups

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..formats.current import load_current as read_current
 from ..load import load_stack
 from ..model.group import Member, SecurityGroup
-from ..model.issues import InputError
+from ..model.issues import InputError, Issue
 from ..model.stack import Stack, State
 from .catalog import Context
 from .evaluator import Evaluator
@@ -25,11 +25,25 @@ Source = Stack | State
 def load_current(path: Path) -> State:
     """A current state from a path, in any format the planner reads (snapshot, API JSON,
     console files, ``pulumi stack export``, a folder). A rule that cannot be read is an error
-    here: a verdict must not quietly ignore a live rule."""
+    here: a verdict must not quietly ignore a live rule (:func:`read_source` judges the rest
+    and reports the unreadable ones instead)."""
     loaded = read_current([path])
     if loaded.warnings:
         raise InputError(f"{path}: " + "; ".join(str(w) for w in loaded.warnings))
     return loaded.state
+
+
+def read_source(stack: str | None, current: Path | None) -> tuple[Source, list[Issue]]:
+    """The stack or current state a user named (exactly one), and what in it could not be
+    read (rules without a peer, malformed bodies...): those are reported as errors by the
+    caller while everything readable is still judged."""
+    if (stack is None) == (current is None):
+        raise InputError("give either --stack NAME or --current PATH (exactly one)")
+    if current is not None:
+        loaded = read_current([current])
+        return loaded.state, list(loaded.warnings)
+    assert stack is not None
+    return load_stack(stack), []
 
 
 def one_source(stack: str | None, current: Path | None) -> Source:
@@ -43,7 +57,7 @@ def one_source(stack: str | None, current: Path | None) -> Source:
 
 
 def context_of(source: Source) -> Context:
-    return Context.of(source.groups, source.prefix_lists)
+    return Context.of(source.groups, source.prefix_lists, source.port_lists)
 
 
 def source_name(source: Source) -> str:

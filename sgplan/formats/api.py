@@ -47,14 +47,10 @@ def _truthy(value: Any) -> bool:
 def permission_to_fields(perm: Mapping[str, Any], direction: str | None = None) -> dict[str, Any]:
     """One API ``Permission`` as raw canonical-model fields (not yet validated).
 
-    Raises ``ValueError`` for a rule sgplan cannot model (a port-range list).
+    Raises ``ValueError`` for a permission that names several peers at once (the API allows
+    one; taking any of them would judge a rule the cloud does not have).
     """
     d = _s(perm.get("Direction")).lower() or (direction or "")
-    if _s(perm.get("PortRangeListId")):
-        raise ValueError(
-            f"uses port list {_s(perm.get('PortRangeListId'))}, which sgplan does not model; "
-            "replace it with port ranges"
-        )
     if d == "egress":
         cidr4, cidr6 = _s(perm.get("DestCidrIp")), _s(perm.get("Ipv6DestCidrIp"))
         gid, owner = _s(perm.get("DestGroupId")), _s(perm.get("DestGroupOwnerAccount"))
@@ -65,6 +61,19 @@ def permission_to_fields(perm: Mapping[str, Any], direction: str | None = None) 
         gid, owner = _s(perm.get("SourceGroupId")), _s(perm.get("SourceGroupOwnerAccount"))
         plid = _s(perm.get("SourcePrefixListId"))
         local = _s(perm.get("DestCidrIp")) or _s(perm.get("Ipv6DestCidrIp"))
+    side = "Dest" if d == "egress" else "Source"
+    named = {
+        f"{side}CidrIp": cidr4,
+        f"Ipv6{side}CidrIp": cidr6,
+        f"{side}GroupId": gid,
+        f"{side}PrefixListId": plid,
+    }
+    given = {k: v for k, v in named.items() if v}
+    if len(given) > 1:
+        listed = ", ".join(f"{k} {v}" for k, v in given.items())
+        raise ValueError(
+            f"sets several peers at once ({listed}); the API allows one of {', '.join(named)}"
+        )
     peer: Any
     if gid:
         peer = f"{owner}/{gid}" if owner else gid
@@ -72,6 +81,9 @@ def permission_to_fields(perm: Mapping[str, Any], direction: str | None = None) 
         peer = plid
     else:
         peer = cidr4 or cidr6 or None
+    peer_name = _s(perm.get(f"{side}GroupName")) if gid else ""
+    if plid:
+        peer_name = _s(perm.get(f"{side}PrefixListName"))
     fields: dict[str, Any] = {
         "direction": d or None,
         "policy": _s(perm.get("Policy")) or "accept",
@@ -84,7 +96,12 @@ def permission_to_fields(perm: Mapping[str, Any], direction: str | None = None) 
         "local_cidr": local or None,
         "description": _s(perm.get("Description")) or None,
         "rule_id": _s(perm.get("SecurityGroupRuleId")) or None,
+        "port_list": _s(perm.get("PortRangeListId")) or None,
+        "create_time": _s(perm.get("CreateTime")) or None,
+        "peer_name": peer_name or None,
     }
+    if fields["port_list"]:
+        fields["ports"] = None  # the list's entries are the ports; PortRange says nothing
     if isinstance(fields["priority"], str) and fields["priority"].isdigit():
         fields["priority"] = int(fields["priority"])
     return fields
@@ -130,8 +147,9 @@ def rule_to_permission(
 ) -> dict[str, Any]:
     """A rule as an API ``Permission`` (only the fields that apply, API spelling).
 
-    ``group_ids`` maps stack group names (and ``prefix-list:NAME``) to live IDs where known;
-    a name without an ID is written in the ``*GroupName`` / ``*PrefixListName`` field.
+    ``group_ids`` maps stack group names (and ``prefix-list:NAME``, ``port-list:NAME``) to
+    live IDs where known; a name without an ID is written in the ``*GroupName`` /
+    ``*PrefixListName`` / ``PortRangeListName`` field.
     """
     ingress = rule.direction == "ingress"
     side, other = ("Source", "Dest") if ingress else ("Dest", "Source")
@@ -145,14 +163,30 @@ def rule_to_permission(
     }
     if rule.source_ports is not None:
         out["SourcePortRange"] = str(rule.source_ports)
-    _peer_fields(out, rule.peer, side, group_ids or {})
+    ids_map = group_ids or {}
+    _peer_fields(out, rule.peer, side, ids_map)
     if rule.local_cidr:
         v6 = ":" in rule.local_cidr
         out[("Ipv6" if v6 else "") + f"{other}CidrIp"] = rule.local_cidr
+    if rule.port_list:
+        out["PortRange"] = ""
+        if rule.port_list.startswith("prl-"):
+            out["PortRangeListId"] = rule.port_list
+        elif rule.port_list in ids_map:
+            out["PortRangeListId"] = ids_map[rule.port_list]
+        if rule.port_list.startswith("port-list:"):
+            out["PortRangeListName"] = rule.port_list.removeprefix("port-list:")
+    if rule.peer_name:
+        if rule.peer.kind == "group_id":
+            out[f"{side}GroupName"] = rule.peer_name
+        elif rule.peer.kind == "prefix_list_id":
+            out[f"{side}PrefixListName"] = rule.peer_name
     if rule.description:
         out["Description"] = rule.description
     if with_id and rule.rule_id:
         out["SecurityGroupRuleId"] = rule.rule_id
+    if with_id and rule.create_time:
+        out["CreateTime"] = rule.create_time
     return out
 
 
@@ -218,15 +252,26 @@ def meta_from_describe(item: Mapping[str, Any]) -> dict[str, Any]:
         "resource_group_id": _s(item.get("ResourceGroupId")) or None,
         "tags": tags_from_api(item.get("Tags")),
     }
+    # DeletionProtection is not read: DescribeSecurityGroups does not report it (the SDK's
+    # model has no such field); only DeleteSecurityGroup's refusal reveals it (SPEC 1).
     live: dict[str, Any] = {
         "service_managed": _truthy(item.get("ServiceManaged")),
-        "service_id": _s(item.get("ServiceID")) or None,
+        "service_id": _service_id(item.get("ServiceID")),
         "creation_time": _s(item.get("CreationTime")) or None,
     }
-    if "DeletionProtection" in item:
-        live["deletion_protection"] = _truthy(item.get("DeletionProtection"))
     meta["live"] = live
     return meta
+
+
+def _service_id(value: Any) -> int | str | None:
+    """``ServiceID`` as the SDK types it (a long); absent, empty or 0 is None. Text that is
+    not a number (hand-written files) is kept as it is."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        return int(value) or None
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def permissions_of(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -314,7 +359,7 @@ def describe_item(group: SecurityGroup) -> dict[str, Any]:
         "Description": group.description or "",
         "SecurityGroupType": group.type,
         "ServiceManaged": live.service_managed,
-        "ServiceID": live.service_id or "",
+        "ServiceID": live.service_id if live.service_id is not None else 0,
         "VpcId": group.vpc_id or "",
         "ResourceGroupId": group.resource_group_id or "",
         "CreationTime": live.creation_time or "",

@@ -14,6 +14,20 @@ from ..model.group import SecurityGroup
 from ..model.issues import InputError, Issue
 from .api import group_from_attribute, meta_from_describe, permissions_of
 
+SHAPES = (
+    "a DescribeSecurityGroupAttribute body ({SecurityGroupId, Permissions: {Permission: [...]}}), "
+    "a DescribeSecurityGroups body ({SecurityGroups: {SecurityGroup: [{SecurityGroupId, ...}]}}), "
+    "or a list of them"
+)
+# Fields of a DescribeSecurityGroups item (SDK 7.x) and of an attribute body; anything else
+# means the file is some other format that merely looks similar.
+_ITEM_FIELDS = frozenset({
+    "SecurityGroupId", "SecurityGroupName", "Description", "SecurityGroupType",
+    "ServiceManaged", "ServiceID", "VpcId", "ResourceGroupId", "CreationTime", "RuleCount",
+    "GroupToGroupRuleCount", "Tags", "AvailableInstanceAmount", "EcsCount", "RegionId",
+    "Permissions", "InnerAccessPolicy", "InnerAccess", "NextToken", "RequestId",
+})  # fmt: skip
+
 
 def _kind(doc: Any) -> str | None:
     if not isinstance(doc, Mapping):
@@ -23,6 +37,42 @@ def _kind(doc: Any) -> str | None:
     if "Permissions" in doc or "SecurityGroupId" in doc:
         return "attribute"
     return None
+
+
+def _shape_error(source: str, what: str) -> InputError:
+    return InputError(f"{source}: {what}; not an ECS API body. Accepted shapes: {SHAPES}")
+
+
+def _group_items(source: str, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The items of a DescribeSecurityGroups body, checked to be that API's shape."""
+    items = doc["SecurityGroups"]
+    if isinstance(items, Mapping):
+        if set(items) - {"SecurityGroup"}:
+            raise _shape_error(source, "SecurityGroups holds keys other than SecurityGroup")
+        items = items.get("SecurityGroup") or []
+    if not isinstance(items, list):
+        raise _shape_error(source, "SecurityGroups is not a list of groups")
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping) or not item.get("SecurityGroupId"):
+            raise _shape_error(source, f"SecurityGroups item {n} has no SecurityGroupId")
+        extra = sorted(set(item) - _ITEM_FIELDS)
+        if extra:
+            raise _shape_error(
+                source, f"SecurityGroups item {n} has fields the API does not: {', '.join(extra)}"
+            )
+    return list(items)
+
+
+def _check_permissions(source: str, doc: Mapping[str, Any]) -> None:
+    perms = doc.get("Permissions")
+    if perms is None:
+        return
+    if isinstance(perms, Mapping):
+        if set(perms) - {"Permission"}:
+            raise _shape_error(source, "Permissions holds keys other than Permission")
+        perms = perms.get("Permission") or []
+    if not isinstance(perms, list) or not all(isinstance(p, Mapping) for p in perms):
+        raise _shape_error(source, "Permissions is not a list of Permission objects")
 
 
 def _flatten(docs: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Mapping[str, Any]]]:
@@ -59,14 +109,19 @@ def groups_from_api(
         if doc.get("RegionId"):
             regions.setdefault(str(doc["RegionId"]), source)
         if kind == "groups":
-            items = doc["SecurityGroups"]
-            if isinstance(items, Mapping):
-                items = items.get("SecurityGroup") or []
-            for item in items:
-                meta = meta_from_describe(item)
-                if meta["id"]:
-                    metas[meta["id"]] = meta
+            for item in _group_items(source, doc):
+                try:
+                    meta = meta_from_describe(item)
+                except ValueError as exc:
+                    raise _shape_error(source, str(exc)) from None
+                metas[meta["id"]] = meta
+                if "Permissions" in item:  # an inventory listing each group with its rules
+                    _check_permissions(source, item)
+                    pages.setdefault(meta["id"], {**item, "Permissions": {
+                        "Permission": list(permissions_of(item))}})  # fmt: skip
+                    origin.setdefault(meta["id"], source)
             continue
+        _check_permissions(source, doc)
         sg_id = str(doc.get("SecurityGroupId") or "")
         if not sg_id:
             raise InputError(
@@ -96,6 +151,7 @@ def groups_from_api(
         warnings.extend(problems)
     for sg_id in metas:
         if sg_id not in pages:
-            warnings.append(Issue(f"group {sg_id} is listed but its rules were not given "
-                                  "(add its DescribeSecurityGroupAttribute body)"))  # fmt: skip
+            warnings.append(Issue(f"group {sg_id} is listed but its rules were not given, so "
+                                  "it is not judged (add its DescribeSecurityGroupAttribute "
+                                  "body)", group=sg_id))  # fmt: skip
     return groups, region, warnings

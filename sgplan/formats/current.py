@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.build import build_state
-from ..model.group import PrefixList, SecurityGroup
+from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
 from ..model.stack import State
 from . import api_files, console, pulumi_export, snapshot
@@ -39,6 +39,7 @@ class _Part:
     members: list[Any] = field(default_factory=list)
     region: str | None = None
     warnings: list[Issue] = field(default_factory=list)
+    port_lists: list[PortRangeList] = field(default_factory=list)
 
 
 def _read_json(path: Path) -> Any:
@@ -72,7 +73,8 @@ def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
         raise InputError(f"{path}: not a console export name and not JSON; expected {FORMATS}")
     doc = _read_json(path)
     if snapshot.looks_like(doc):
-        st = snapshot.loads(json.dumps(doc), source=str(path))
+        unreadable: list[Issue] = []
+        st = snapshot.loads(json.dumps(doc), source=str(path), unreadable=unreadable)
         return _Part(
             str(path),
             "snapshot",
@@ -80,6 +82,8 @@ def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
             list(st.prefix_lists),
             list(st.members),
             st.region,
+            warnings=unreadable,
+            port_lists=list(st.port_lists),
         )
     if pulumi_export.looks_like(doc):
         st = build_state(pulumi_export.state_dict_from_export(doc, str(path)), source=str(path))
@@ -89,7 +93,10 @@ def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
     if api_files.looks_like(doc):
         api_docs.append((str(path), doc))
         return None
-    raise InputError(f"{path}: format not recognised; expected {FORMATS}")
+    raise InputError(
+        f"{path}: format not recognised; expected {FORMATS} "
+        f"(ECS API JSON: {api_files.SHAPES}; a snapshot has version and groups keys)"
+    )
 
 
 def load_current(paths: Sequence[str | Path] | str | Path) -> LoadedState:
@@ -124,6 +131,7 @@ def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
     groups: dict[str, SecurityGroup] = {}
     unnamed: list[SecurityGroup] = []
     lists: dict[str, PrefixList] = {}
+    port_lists: dict[str, PortRangeList] = {}
     members: list[Any] = []
     regions: dict[str, str] = {}
     warnings: list[Issue] = []
@@ -144,6 +152,8 @@ def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
                 unnamed.append(g)
         for p in part.prefix_lists:
             lists[p.id or p.name] = p
+        for q in part.port_lists:
+            port_lists[q.id or q.name] = q
         members.extend(part.members)
     if len(regions) > 1:
         listed = ", ".join(f"{r} ({s})" for r, s in regions.items())
@@ -153,5 +163,6 @@ def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
         groups=(*groups.values(), *unnamed),
         prefix_lists=tuple(lists.values()),
         members=tuple(members),
+        port_lists=tuple(port_lists.values()),
     )
     return LoadedState(state, warnings, sources, formats)

@@ -33,10 +33,12 @@ RuleRef = tuple[str, RuleKey]
 
 def identity_text(key: RuleKey) -> str:
     """A rule identity as one canonical line, stable across runs and Python versions."""
-    direction, nic_type, policy, priority, protocol, ports, source_ports, peer, local = key
+    direction, nic_type, policy, priority, protocol, ports, source_ports, peer, local = key[:9]
     fields = (direction, nic_type, policy, str(priority), protocol, str(ports),
               str(source_ports or ""), str(peer), local or "")  # fmt: skip
-    return "|".join(fields)
+    port_list = key[9] if len(key) > 9 else None
+    # a port list joins the text only when set: names of every other rule stay as they were
+    return "|".join(fields) + (f"|ports:{port_list}" if port_list else "")
 
 
 def identity_hash(key: RuleKey) -> str:

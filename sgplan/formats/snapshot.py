@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model.build import build_state
-from ..model.group import Member, PrefixList, SecurityGroup
-from ..model.issues import InputError
+from ..model.group import Member, PortRangeList, PrefixList, SecurityGroup
+from ..model.issues import InputError, Issue
 from ..model.rule import Rule
 from ..model.stack import State
 from . import jsontext
@@ -47,6 +47,15 @@ def _list_dict(pl: PrefixList) -> dict[str, Any]:
     return out
 
 
+def _port_list_dict(prl: PortRangeList) -> dict[str, Any]:
+    out = prl.model_dump(exclude_none=True, mode="json")
+    if prl.entries is None:
+        out["entries"] = None  # listed by a rule, entries not read: kept explicit
+    else:
+        out["entries"] = sorted(out.get("entries", []), key=lambda e: e["ports"])
+    return out
+
+
 def _member_dict(m: Member) -> dict[str, Any]:
     return m.model_dump(exclude_none=True, mode="json")
 
@@ -60,6 +69,16 @@ def state_dict(state: State) -> dict[str, Any]:
             _list_dict(p) for p in sorted(state.prefix_lists, key=lambda p: (p.id or "", p.name))
         ],
         "members": [_member_dict(m) for m in sorted(state.members, key=lambda m: m.nic)],
+        **(
+            {
+                "port_lists": [
+                    _port_list_dict(p)
+                    for p in sorted(state.port_lists, key=lambda p: (p.id or "", p.name))
+                ]
+            }
+            if state.port_lists
+            else {}
+        ),
     }
 
 
@@ -80,7 +99,7 @@ def write(state: State, path: Path) -> bool:
     return True
 
 
-def loads(text: str, source: str = "snapshot") -> State:
+def loads(text: str, source: str = "snapshot", unreadable: list[Issue] | None = None) -> State:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -92,7 +111,7 @@ def loads(text: str, source: str = "snapshot") -> State:
         raise InputError(
             f"{source}: snapshot version {version} is not supported; allowed: {SNAPSHOT_VERSION}"
         )
-    return build_state(data, source=source)
+    return build_state(data, source=source, unreadable=unreadable)
 
 
 def read(path: Path) -> State:

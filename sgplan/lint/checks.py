@@ -39,25 +39,60 @@ CHECKS: dict[str, Check] = {
         Check(
             "open-admin-port",
             "critical",
-            "SSH (22) or RDP (3389) reachable from most of the internet",
+            "remote administration reachable from most of the internet: SSH 22, RDP 3389, "
+            "VNC 5500/5900, Docker API 2375-2376, Salt 4505-4506",
             "Allow ops ports from trusted addresses only, preferably private VPC addresses, a "
             "bastion group, or Alibaba Workbench (161.117.0.0/16 public, 100.104.0.0/16 private).",
         ),
         Check(
             "open-database-port",
             "critical",
-            "a database or cache port (3306, 1433, 1434/udp, 1521, 5432, 6379) reachable from "
-            "most of the internet",
+            "a database, cache or data store reachable from most of the internet: MySQL 3306, "
+            "SQL Server 1433 and 1434/udp, Oracle 1521/1522, PostgreSQL 5432, Redis 6379, "
+            "MongoDB 27017, Memcached 11211, Cassandra 7000-7001/9042, Elasticsearch 9200/9300, "
+            "Kafka 9092",
             "Let only the application tier in: a group-to-group rule from the app group, or "
             "the app subnets' private CIDRs.",
         ),
         Check(
             "open-risky-port",
             "warning",
-            "FTP (21), Telnet (23), NetBIOS/RPC (135-139) or SMB (445) reachable from most of "
-            "the internet",
+            "a risky service reachable from most of the internet: FTP 20-21, Telnet 23, "
+            "NetBIOS/RPC 135-139, SMB 445 (tcp and udp), Kibana 5601, Hadoop 8020/50070/50470",
             "Close the port to the internet (use SFTP/SSH instead of FTP and Telnet, never "
             "expose NetBIOS or SMB); allow trusted private addresses only.",
+        ),
+        Check(
+            "open-public-service",
+            "info",
+            "a service often public on purpose reachable from most of the internet: SMTP 25, "
+            "DNS 53",
+            "Make sure it is meant to be public (a mail relay or a DNS server); otherwise allow "
+            "trusted addresses only.",
+        ),
+        Check(
+            "open-to-classic-network",
+            "warning",
+            "a classic-network group's intranet side lets the whole classic private network "
+            "in (every classic instance of the region, any tenant) on a risky port or on "
+            "everything",
+            "Replace 0.0.0.0/0 on the intranet NIC type with the private addresses or groups "
+            "that need access; move the instance to a VPC.",
+        ),
+        Check(
+            "unreadable-rule",
+            "critical",
+            "a rule (or group) of the input that could not be read, so it is not judged",
+            "Fix the input (or pull it again); a rule that cannot be read cannot be judged, "
+            "and what it lets through is unknown.",
+        ),
+        Check(
+            "cannot-judge",
+            "warning",
+            "a rule whose prefix list or port list entries are unknown here, so what it "
+            "lets through cannot be judged",
+            "Pull the live state (sgplan pull) or declare the list in the stack so its "
+            "entries are known.",
         ),
         Check(
             "shadowed-rule",

@@ -8,21 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..evaluate.catalog import Context
-from ..evaluate.evaluator import Evaluator
-from ..model.group import Member, PrefixList, SecurityGroup
-from ..model.issues import InputError
+from ..evaluate.packet import RuleRef
+from ..model.group import Member, PortRangeList, PrefixList, SecurityGroup
+from ..model.issues import InputError, Issue
 from ..model.stack import Stack, State
 from . import hygiene
-from .checks import CHECKS, Finding, apply_waivers
-from .reach import (
-    EXPOSURE_CHECKS,
-    GroupReach,
-    exposure_findings,
-    open_all_findings,
-    useless_rule_findings,
-)
+from .checks import CHECKS, Finding, apply_waivers, finding
+from .risks import RISK_CHECKS, Service, catalogue
+from .views import CLASSIC_CHECK, exposure_findings, useless_findings, views_of
 
-_REACH_CHECKS = frozenset({"open-all", "shadowed-rule", "redundant-rule", *EXPOSURE_CHECKS})
+_EXPOSURE = frozenset({"open-all", CLASSIC_CHECK, *RISK_CHECKS})
+_USELESS = frozenset({"shadowed-rule", "redundant-rule"})
 
 
 @dataclass(frozen=True)
@@ -34,19 +30,29 @@ class LintInput:
     prefix_lists: tuple[PrefixList, ...] = ()
     members: tuple[Member, ...] = ()
     environment: str | None = None
+    port_lists: tuple[PortRangeList, ...] = ()
 
 
 def lint_input(source: Stack | State | LintInput) -> LintInput:
     if isinstance(source, LintInput):
         return source
     env = source.env if isinstance(source, Stack) else None
-    return LintInput(source.groups, source.prefix_lists, source.members, env)
+    return LintInput(source.groups, source.prefix_lists, source.members, env, source.port_lists)
 
 
 def lint(
-    source: Stack | State | LintInput, today: date, checks: Collection[str] | None = None
+    source: Stack | State | LintInput,
+    today: date,
+    checks: Collection[str] | None = None,
+    *,
+    unreadable: Sequence[Issue] = (),
+    risks: Sequence[Service] = (),
 ) -> list[Finding]:
-    """Every finding, waivers applied (waived findings are kept, marked), in group order."""
+    """Every finding, waivers applied (waived findings are kept, marked), in group order.
+
+    ``unreadable`` are the parts of the input that could not be read (each becomes an
+    ``unreadable-rule`` finding; the rest is judged all the same); ``risks`` are a team's
+    own services added to the catalogue (:mod:`sgplan.lint.risks`)."""
     wanted = set(CHECKS) if checks is None else set(checks)
     unknown = wanted - set(CHECKS)
     if unknown:
@@ -54,8 +60,16 @@ def lint(
             f"unknown check(s) {', '.join(sorted(unknown))}; allowed: {', '.join(CHECKS)}"
         )
     data = lint_input(source)
-    ctx = Context.of(data.groups, data.prefix_lists)
+    ctx = Context.of(data.groups, data.prefix_lists, data.port_lists)
     out: list[Finding] = []
+    if "unreadable-rule" in wanted:
+        out.extend(_unreadable(i) for i in unreadable)
+    if wanted & (_EXPOSURE | _USELESS):
+        alone, nics = views_of(data.groups, data.members, ctx)
+        if wanted & _EXPOSURE:
+            out.extend(exposure_findings(data.groups, alone, nics, ctx, wanted, catalogue(risks)))
+        if wanted & _USELESS:
+            out.extend(useless_findings(data.groups, alone, nics, ctx, wanted))
     for group in data.groups:
         out.extend(_group_findings(group, ctx, data.environment, wanted))
     if "environment-mixing" in wanted:
@@ -76,19 +90,41 @@ def lint(
     return [apply_waivers(f, today) for f in out]
 
 
+def _unreadable(issue: Issue) -> Finding:
+    where = issue.stack if issue.stack else None
+    rule = ""
+    if issue.rule is not None:
+        rule = f"rule {issue.rule}" + (f" `{issue.rule_text}`" if issue.rule_text else "") + ": "
+    return finding(
+        "unreadable-rule",
+        issue.group or "?",
+        f"{rule}could not be read, so it is not judged: {issue.message}",
+        where=where,
+    )
+
+
+def _cannot_judge(group: SecurityGroup, ctx: Context) -> list[Finding]:
+    out = []
+    token = ctx.directory.of_group(group)
+    for i, rule in enumerate(group.rules):
+        missing = ctx.unknown_lists(rule)
+        if not missing:
+            continue
+        ref = RuleRef(token, i + 1, rule, group.id)
+        text = "; ".join(f"entries of {m} unknown" for m in missing)
+        out.append(
+            finding("cannot-judge", token, f"cannot judge: {text}; pull to include them",
+                    group_id=group.id, rule=ref)
+        )  # fmt: skip
+    return out
+
+
 def _group_findings(
     group: SecurityGroup, ctx: Context, env: str | None, wanted: set[str]
 ) -> list[Finding]:
     out: list[Finding] = []
-    if wanted & _REACH_CHECKS:
-        reach = GroupReach(Evaluator([group], ctx))
-        if "open-all" in wanted:
-            out.extend(open_all_findings(reach))
-        for check in EXPOSURE_CHECKS:
-            if check in wanted:
-                out.extend(exposure_findings(reach, check))
-        if wanted & {"shadowed-rule", "redundant-rule"}:
-            out.extend(f for f in useless_rule_findings(reach) if f.check in wanted)
+    if "cannot-judge" in wanted:
+        out.extend(_cannot_judge(group, ctx))
     if "naming-convention" in wanted:
         out.extend(hygiene.naming(group, ctx.directory, env))
     if "missing-description" in wanted:

@@ -238,17 +238,20 @@ class EcsApi:
         ):  # fmt: skip
             yield list((body.get("SecurityGroups") or {}).get("SecurityGroup") or [])
 
-    def describe_attribute(self, sg_id: str) -> dict[str, Any]:
-        """All rules of a group (both directions, every page) as one attribute body."""
+    def describe_attribute(self, sg_id: str, nic_type: str | None = None) -> dict[str, Any]:
+        """All rules of a group (both directions, every page) as one attribute body; with
+        ``nic_type``, only that NIC type's rules (a classic group's API answer without it
+        holds the internet side only)."""
 
         def make(token: str | None) -> Any:
             return ecs_models.DescribeSecurityGroupAttributeRequest(
                 region_id=self.config.region, security_group_id=sg_id, direction="all",
-                max_results=self.config.page_size, next_token=token,
+                nic_type=nic_type, max_results=self.config.page_size, next_token=token,
             )  # fmt: skip
 
+        target = f"{sg_id} ({nic_type})" if nic_type else sg_id
         perms, bodies = self._paged(
-            "DescribeSecurityGroupAttribute", sg_id, make,
+            "DescribeSecurityGroupAttribute", target, make,
             lambda r: self.client.describe_security_group_attribute_with_options(r, self.runtime),
             lambda b: list((b.get("Permissions") or {}).get("Permission") or []),
         )  # fmt: skip
@@ -291,6 +294,44 @@ class EcsApi:
             "DescribePrefixListAttributes", pl_id,
             lambda: self.client.describe_prefix_list_attributes_with_options(request, self.runtime),
         )  # fmt: skip
+
+    def describe_port_range_lists(self) -> list[dict[str, Any]]:
+        def make(token: str | None) -> Any:
+            return ecs_models.DescribePortRangeListsRequest(
+                region_id=self.config.region, max_results=100, next_token=token
+            )
+
+        items, _ = self._paged(
+            "DescribePortRangeLists", self.config.region, make,
+            lambda r: self.client.describe_port_range_lists_with_options(r, self.runtime),
+            lambda b: list(b.get("PortRangeLists") or []),
+        )  # fmt: skip
+        return items
+
+    def describe_port_range_list_entries(self, prl_id: str) -> list[dict[str, Any]]:
+        request = ecs_models.DescribePortRangeListEntriesRequest(
+            region_id=self.config.region, port_range_list_id=prl_id
+        )
+        body = self.call(
+            "DescribePortRangeListEntries", prl_id,
+            lambda: self.client.describe_port_range_list_entries_with_options(
+                request, self.runtime),
+        )  # fmt: skip
+        return list(body.get("Entries") or [])
+
+    def describe_references(self, sg_ids: list[str]) -> list[dict[str, Any]]:
+        """``DescribeSecurityGroupReferences`` for up to 10 groups: who refers to them, from
+        this account or another (the only way to see cross-account references)."""
+        request = ecs_models.DescribeSecurityGroupReferencesRequest(
+            region_id=self.config.region, security_group_id=sg_ids
+        )
+        body = self.call(
+            "DescribeSecurityGroupReferences", ",".join(sg_ids),
+            lambda: self.client.describe_security_group_references_with_options(
+                request, self.runtime),
+        )  # fmt: skip
+        refs = body.get("SecurityGroupReferences") or {}
+        return list(refs.get("SecurityGroupReference") or [])
 
 
 def _check_credentials(cred: Any) -> None:

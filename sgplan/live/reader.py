@@ -18,7 +18,7 @@ from typing import Any
 
 from ..formats.api import group_from_attribute, meta_from_describe
 from ..formats.current import LoadedState
-from ..model.group import LiveInfo, Member, PrefixList, SecurityGroup
+from ..model.group import LiveInfo, Member, PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import Issue, StackInvalid
 from ..model.stack import Stack, State
 from .client import CallFailed, CallStats, EcsApi, LiveConfig
@@ -96,10 +96,12 @@ def read_live(
     parsed: list[tuple[SecurityGroup | None, list[Issue]]] = []
     nics: list[dict[str, Any]] = []
     lists: list[dict[str, Any]] = []
+    port_lists: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
         side = {
             "nics": pool.submit(api.describe_network_interfaces, filters.vpc_id),
             "lists": pool.submit(_read_prefix_lists, api),
+            "port_lists": pool.submit(_read_port_lists, api),
         }
         futures: list[Future[tuple[SecurityGroup | None, list[Issue]]]] = []
         try:
@@ -120,14 +122,24 @@ def read_live(
                 failures.append(exc.failure)
             if progress:
                 progress(n, len(futures))
-        for key, into in (("nics", nics), ("lists", lists)):
+        for key, into in (("nics", nics), ("lists", lists), ("port_lists", port_lists)):
             try:
                 into.extend(side[key].result())
             except CallFailed as exc:
                 failures.append(exc.failure)
+        ids = [g.id for g, _ in parsed if g is not None and g.id]
+        ref_futures = [
+            pool.submit(api.describe_references, ids[i : i + 10]) for i in range(0, len(ids), 10)
+        ]
+        references: list[dict[str, Any]] = []
+        for rf in ref_futures:
+            try:
+                references.extend(rf.result())
+            except CallFailed as exc:
+                failures.append(exc.failure)
     if failures:
         raise LiveReadError(config.region, failures)
-    loaded = _assemble(config.region, parsed, nics, lists)
+    loaded = _assemble(config.region, parsed, nics, lists, port_lists, references)
     return LiveRead(loaded, api.stats, time.perf_counter() - started)
 
 
@@ -135,9 +147,43 @@ def _read_prefix_lists(api: EcsApi) -> list[dict[str, Any]]:
     return [api.describe_prefix_list(s["PrefixListId"]) for s in api.describe_prefix_lists()]
 
 
+def _read_port_lists(api: EcsApi) -> list[dict[str, Any]]:
+    out = []
+    for summary in api.describe_port_range_lists():
+        entries = api.describe_port_range_list_entries(summary["PortRangeListId"])
+        out.append({**summary, "Entries": entries})
+    return out
+
+
+def _port_list(body: dict[str, Any]) -> PortRangeList:
+    return PortRangeList.model_validate(
+        {
+            "id": body.get("PortRangeListId"),
+            "name": body.get("PortRangeListName") or body.get("PortRangeListId"),
+            "max_entries": int(body.get("MaxEntries") or max(1, len(body.get("Entries") or []))),
+            "description": body.get("Description") or None,
+            "entries": [
+                {"ports": e.get("PortRange"), "description": e.get("Description") or None}
+                for e in body.get("Entries") or []
+            ],
+        }
+    )
+
+
 def _read_group(api: EcsApi, item: dict[str, Any]) -> tuple[SecurityGroup | None, list[Issue]]:
     sg_id = item["SecurityGroupId"]
-    body = api.describe_attribute(sg_id)
+    if item.get("VpcId"):
+        body = api.describe_attribute(sg_id)
+    else:
+        # classic: without NicType the API answers the internet side only (SPEC 6)
+        body = api.describe_attribute(sg_id, "internet")
+        private = api.describe_attribute(sg_id, "intranet")
+        perms = body["Permissions"]["Permission"]
+        seen = {p.get("SecurityGroupRuleId") for p in perms if p.get("SecurityGroupRuleId")}
+        perms.extend(
+            p for p in private["Permissions"]["Permission"]
+            if not p.get("SecurityGroupRuleId") or p["SecurityGroupRuleId"] not in seen
+        )  # fmt: skip
     try:
         return group_from_attribute(body, meta_from_describe(item), source=f"live {sg_id}")
     except StackInvalid as exc:
@@ -149,6 +195,8 @@ def _assemble(
     parsed: list[tuple[SecurityGroup | None, list[Issue]]],
     nics: list[dict[str, Any]],
     lists: list[dict[str, Any]],
+    port_lists: list[dict[str, Any]] | None = None,
+    references: list[dict[str, Any]] | None = None,
 ) -> LoadedState:
     read = [g for g, _ in parsed if g is not None]
     warnings = [w for _, problems in parsed for w in problems]
@@ -167,6 +215,17 @@ def _assemble(
         for r in g.rules:
             if r.peer.kind == "group_id" and not r.peer.owner and r.peer.value != g.id:
                 referenced[r.peer.value].add(g.id or "")
+    for ref in references or ():
+        target = str(ref.get("SecurityGroupId") or "")
+        refs = (ref.get("ReferencingSecurityGroups") or {}).get("ReferencingSecurityGroup") or []
+        for r in refs:
+            sg = str(r.get("SecurityGroupId") or "")
+            uid = str(r.get("AliUid") or "")
+            if not sg or sg == target:
+                continue
+            # another account's group is written ACCOUNT/sg-...; our own by ID
+            mine = sg in known
+            referenced[target].add(sg if mine or not uid else f"{uid}/{sg}")
     groups = []
     for g in read:
         live = (g.live or LiveInfo()).model_copy(update={
@@ -179,6 +238,7 @@ def _assemble(
         groups=tuple(sorted(groups, key=lambda g: (g.name, g.id or ""))),
         prefix_lists=tuple(sorted((_prefix_list(b) for b in lists), key=lambda p: p.name)),
         members=tuple(sorted(members, key=lambda m: m.nic)),
+        port_lists=tuple(sorted((_port_list(b) for b in port_lists or ()), key=lambda p: p.name)),
     )
     return LoadedState(state, warnings, [f"live {region}"], ["live"])
 

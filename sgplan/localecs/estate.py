@@ -124,7 +124,7 @@ def estate_data(
         groups.append({
             "name": f"sg-cfw-{env}", "id": managed_id, "vpc_id": vpc,
             "description": "created by Cloud Firewall", "tags": {},
-            "live": {"service_managed": True, "service_id": "cloud_firewall"},
+            "live": {"service_managed": True, "service_id": 7712340001},
             "rules": [_rule("ingress", "all", "-1/-1", "10.0.0.0/8", "cloud firewall")],
         })  # fmt: skip
     return {"version": 1, "region": region, "groups": groups, "prefix_lists": lists,

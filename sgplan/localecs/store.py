@@ -42,6 +42,7 @@ STATUS = {
     "InvalidAccessKeyId.NotFound": 404,
     "InvalidSecurityGroupId.NotFound": 404,
     "InvalidPrefixListId.NotFound": 404,
+    "InvalidPortRangeListId.NotFound": 404,
     "InvalidAction.NotFound": 404,
     "InternalError": 500,
     "ServiceUnavailable": 503,
@@ -108,8 +109,7 @@ def _quirky(perm: dict[str, Any], n: int) -> dict[str, Any]:
     for key in ("SourceCidrIp", "DestCidrIp"):
         if out[key].endswith("/32") and n % 2 == 0:
             out[key] = out[key][:-3]
-    out["CreateTime"] = out["CreateTime"] or "2024-01-01T00:00:00Z"
-    return out
+    return out  # CreateTime: what the rule carries, never invented
 
 
 @dataclass
@@ -127,6 +127,10 @@ class EcsStore:
     """rules per group (SPEC 2: 200; newer docs bind only the NIC-wide 1,000)"""
     protected: set[str] = field(default_factory=set)
     """group IDs with deletion protection on (the API does not report it)"""
+    port_lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+    foreign_references: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """group ID -> (AliUid, group ID) of other accounts' groups whose rules refer to it"""
+    account: str = "1234567890123456"
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -174,6 +178,20 @@ class EcsStore:
                     "SecurityGroupIds": {"SecurityGroupId": list(m.groups)},
                 }
             )
+        for q in state.port_lists:
+            if not q.id or q.entries is None:
+                continue
+            store.port_lists[q.id] = {
+                "PortRangeListId": q.id,
+                "PortRangeListName": q.name,
+                "MaxEntries": q.max_entries,
+                "Description": q.description or "",
+                "AssociationCount": 0,
+                "Entries": [
+                    {"PortRange": str(e.ports), "Description": e.description or ""}
+                    for e in q.entries
+                ],
+            }
         for p in state.prefix_lists:
             if not p.id:
                 continue
@@ -256,9 +274,14 @@ class EcsStore:
         if direction not in ("all", "ingress", "egress"):
             raise error("InvalidParameter", "Direction must be all, ingress or egress.")
         perms = [p for p in group["perms"] if direction == "all" or p["Direction"] == direction]
-        if params.get("NicType"):
-            perms = [p for p in perms if p["NicType"] == params["NicType"]]
         item = group["item"]
+        nic_type = params.get("NicType") or ""
+        if nic_type and nic_type not in ("internet", "intranet"):
+            raise error("InvalidNicType.ValueNotSupported", "NicType must be internet or intranet.")
+        if not nic_type and not item["VpcId"]:
+            nic_type = "internet"  # classic: the API answers the internet side only
+        if nic_type:
+            perms = [p for p in perms if p["NicType"] == nic_type]
         body: dict[str, Any] = {
             "RegionId": self.region,
             "SecurityGroupId": item["SecurityGroupId"],
@@ -305,12 +328,56 @@ class EcsStore:
             raise error("InvalidPrefixListId.NotFound", "The specified prefix list does not exist.")
         return dict(pl)
 
+    def describe_port_range_lists(self, params: Mapping[str, str]) -> dict[str, Any]:
+        self._region(params)
+        size = _page_size(params, 10, 1, 100)
+        keys = ("PortRangeListId", "PortRangeListName", "MaxEntries", "Description",
+                "AssociationCount")  # fmt: skip
+        items = [{k: p[k] for k in keys} for p in self.port_lists.values()]
+        chunk, token = _page(items, params, size)
+        return {"NextToken": token, "PortRangeLists": chunk}
+
+    def describe_port_range_list_entries(self, params: Mapping[str, str]) -> dict[str, Any]:
+        self._region(params)
+        prl = self.port_lists.get(params.get("PortRangeListId") or "")
+        if prl is None:
+            raise error("InvalidPortRangeListId.NotFound", "The port range list does not exist.")
+        return {"Entries": list(prl["Entries"])}
+
+    def describe_security_group_references(self, params: Mapping[str, str]) -> dict[str, Any]:
+        self._region(params)
+        wanted = [v for k, v in sorted(params.items()) if k.startswith("SecurityGroupId")]
+        if not wanted:
+            raise error("MissingParameter", "The input parameter SecurityGroupId is mandatory.")
+        if len(wanted) > 10:
+            raise error("InvalidParameter", "SecurityGroupId.N holds at most 10 IDs.")
+        out = []
+        for target in wanted:
+            refs: dict[tuple[str, str], None] = {}
+            for sg, group in self.groups.items():
+                if sg == target:
+                    continue
+                for p in group["perms"]:
+                    if target in (p.get("SourceGroupId"), p.get("DestGroupId")):
+                        refs[(self.account, sg)] = None
+            for uid, sg in self.foreign_references.get(target, ()):
+                refs[(uid, sg)] = None
+            out.append({
+                "SecurityGroupId": target,
+                "ReferencingSecurityGroups": {"ReferencingSecurityGroup": [
+                    {"AliUid": uid, "SecurityGroupId": sg} for uid, sg in refs]},
+            })  # fmt: skip
+        return {"SecurityGroupReferences": {"SecurityGroupReference": out}}
+
     ACTIONS: ClassVar[dict[str, Any]] = {
         "DescribeSecurityGroups": describe_security_groups,
         "DescribeSecurityGroupAttribute": describe_security_group_attribute,
         "DescribeNetworkInterfaces": describe_network_interfaces,
         "DescribePrefixLists": describe_prefix_lists,
         "DescribePrefixListAttributes": describe_prefix_list_attributes,
+        "DescribePortRangeLists": describe_port_range_lists,
+        "DescribePortRangeListEntries": describe_port_range_list_entries,
+        "DescribeSecurityGroupReferences": describe_security_group_references,
     }
 
     def call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:

@@ -21,13 +21,22 @@ from .dsl import (
     egress,
     ingress,
     member,
+    port_list_of,
     prefix_list_of,
     security_group,
     tcp,
     udp,
     waive,
 )
-from .group import LiveInfo, Member, PrefixList, PrefixListEntry, SecurityGroup
+from .group import (
+    LiveInfo,
+    Member,
+    PortRangeList,
+    PortRangeListEntry,
+    PrefixList,
+    PrefixListEntry,
+    SecurityGroup,
+)
 from .intent import Intent
 from .issues import InputError, Issue, StackInvalid
 from .peers import Peer, cidr, group, group_id, parse_peer, prefix_list
@@ -48,6 +57,8 @@ __all__ = [
     "Member",
     "Peer",
     "PortRange",
+    "PortRangeList",
+    "PortRangeListEntry",
     "PrefixList",
     "PrefixListEntry",
     "Rule",
@@ -81,6 +92,7 @@ __all__ = [
     "normalize_rule",
     "parse_peer",
     "parse_port_range",
+    "port_list_of",
     "prefix_list",
     "prefix_list_index",
     "prefix_list_of",

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..gcpause import gc_paused
-from .group import Member, PrefixList, SecurityGroup
+from .group import Member, PortRangeList, PrefixList, SecurityGroup
 from .intent import Intent
 from .issues import Issue, StackInvalid, raw_rule_text
 from .ports import PortRange, split_port_list
@@ -253,6 +253,7 @@ class _Builder:
             if built is not None:
                 groups.append(built)
         lists = self._models(PrefixList, data.get("prefix_lists"), "prefix list")
+        port_lists = self._models(PortRangeList, data.get("port_lists"), "port list")
         members = self._models(Member, data.get("members"), "NIC")
         intents = self._models(Intent, data.get("intents"), "intent")
         top = {k: v for k, v in data.items() if k in STACK_FIELDS and k not in _NESTED}
@@ -262,6 +263,7 @@ class _Builder:
                     **top,
                     "groups": groups,
                     "prefix_lists": lists,
+                    "port_lists": port_lists,
                     "members": members,
                     "intents": intents,
                 }
@@ -285,7 +287,7 @@ class _Builder:
         return out
 
 
-_NESTED = frozenset({"groups", "prefix_lists", "members", "intents"})
+_NESTED = frozenset({"groups", "prefix_lists", "port_lists", "members", "intents"})
 
 
 def build_stack(data: Mapping[str, Any] | Stack) -> Stack:
@@ -335,10 +337,17 @@ def _in_order(issues: list[Issue], data: Mapping[str, Any]) -> list[Issue]:
     )
 
 
-def build_state(data: Mapping[str, Any] | State, *, source: str = "current state") -> State:
+def build_state(
+    data: Mapping[str, Any] | State,
+    *,
+    source: str = "current state",
+    unreadable: list[Issue] | None = None,
+) -> State:
     """Validate a current state (snapshot, API read...): live rules, legacy priorities allowed.
 
-    Raises :class:`StackInvalid` naming ``source`` with every problem found.
+    Raises :class:`StackInvalid` naming ``source`` with every problem found. With
+    ``unreadable`` (a list), a rule that cannot be read is left out and its issue appended
+    there instead, so the rest can still be judged (the caller must report them).
     """
     if isinstance(data, State):
         return data
@@ -354,15 +363,25 @@ def build_state(data: Mapping[str, Any] | State, *, source: str = "current state
         if built is not None:
             groups.append(built)
     lists = builder._models(PrefixList, data.get("prefix_lists"), "prefix list")
+    port_lists = builder._models(PortRangeList, data.get("port_lists"), "port list")
     members = builder._models(Member, data.get("members"), "NIC")
     state = None
     try:
         top = {k: v for k, v in data.items() if k in ("version", "region")}
         state = State.model_validate(
-            {**top, "groups": groups, "prefix_lists": lists, "members": members}
+            {
+                **top,
+                "groups": groups,
+                "prefix_lists": lists,
+                "members": members,
+                "port_lists": port_lists,
+            }
         )
     except ValidationError as exc:
         builder.issues.extend(issues_from_validation(exc, stack=source))
+    if unreadable is not None:
+        unreadable.extend(i for i in builder.issues if i.rule is not None and i.group)
+        builder.issues = [i for i in builder.issues if not (i.rule is not None and i.group)]
     if builder.issues or state is None:
         raise StackInvalid(source, builder.issues)
     return state

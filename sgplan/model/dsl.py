@@ -68,6 +68,7 @@ def _rule(
     source_ports: Any,
     local_cidr: str | None,
     waivers: Iterable[Any],
+    port_list: str | None = None,
 ) -> RuleDecl:
     fields: dict[str, Any] = {"direction": direction, "policy": policy, "priority": priority}
     if what:
@@ -83,6 +84,7 @@ def _rule(
         ("nic_type", nic_type),
         ("source_ports", source_ports),
         ("local_cidr", local_cidr),
+        ("port_list", _port_list_ref(port_list)),
     ):
         if value is not None:
             fields[key] = value
@@ -104,11 +106,14 @@ def ingress(
     source_ports: Any = None,
     local_cidr: str | None = None,
     waivers: Iterable[Any] = (),
+    port_list: str | None = None,
 ) -> RuleDecl:
-    """Inbound rule(s): each service/port x each peer in ``from_`` becomes one rule."""
+    """Inbound rule(s): each service/port x each peer in ``from_`` becomes one rule.
+    ``port_list`` (a port list of the stack by name, or ``prl-...``) replaces ``ports``."""
     return _rule("ingress", what, from_, protocol=protocol, ports=ports, policy=policy,
                  priority=priority, description=description, nic_type=nic_type,
-                 source_ports=source_ports, local_cidr=local_cidr, waivers=waivers)  # fmt: skip
+                 source_ports=source_ports, local_cidr=local_cidr, waivers=waivers,
+                 port_list=port_list)  # fmt: skip
 
 
 def egress(
@@ -123,11 +128,42 @@ def egress(
     source_ports: Any = None,
     local_cidr: str | None = None,
     waivers: Iterable[Any] = (),
+    port_list: str | None = None,
 ) -> RuleDecl:
-    """Outbound rule(s): each service/port x each peer in ``to`` becomes one rule."""
+    """Outbound rule(s): each service/port x each peer in ``to`` becomes one rule.
+    ``port_list`` (a port list of the stack by name, or ``prl-...``) replaces ``ports``."""
     return _rule("egress", what, to, protocol=protocol, ports=ports, policy=policy,
                  priority=priority, description=description, nic_type=nic_type,
-                 source_ports=source_ports, local_cidr=local_cidr, waivers=waivers)  # fmt: skip
+                 source_ports=source_ports, local_cidr=local_cidr, waivers=waivers,
+                 port_list=port_list)  # fmt: skip
+
+
+def _port_list_ref(value: str | None) -> str | None:
+    if value is None or value.startswith(("prl-", "port-list:")):
+        return value
+    return f"port-list:{value}"
+
+
+def port_list_of(
+    name: str,
+    entries: Iterable[str | int | Mapping[str, Any]],
+    *,
+    max_entries: int,
+    description: str | None = None,
+    id: str | None = None,
+) -> dict[str, Any]:
+    """A port list of the stack (``prl-...`` once created): rules use it with
+    ``port_list=NAME``; it costs ``max_entries`` rules of each group using it."""
+    out: dict[str, Any] = {
+        "name": name,
+        "entries": [e if isinstance(e, Mapping) else {"ports": e} for e in entries],
+        "max_entries": max_entries,
+    }
+    if description is not None:
+        out["description"] = description
+    if id is not None:
+        out["id"] = id
+    return out
 
 
 def waive(check: str, reason: str, expires: date | str) -> dict[str, Any]:
@@ -223,6 +259,7 @@ def define_stack(
     prefix_lists: Iterable[Any] = (),
     members: Iterable[Any] = (),
     intents: Iterable[Any] = (),
+    port_lists: Iterable[Any] = (),
 ) -> Stack:
     """Validate the whole stack at once; raises ``StackInvalid`` listing every problem."""
     data: dict[str, Any] = {
@@ -233,6 +270,8 @@ def define_stack(
         "members": list(members),
         "intents": list(intents),
     }
+    if port_lists:
+        data["port_lists"] = list(port_lists)
     for k, v in (("vpc_id", vpc_id), ("environment", environment), ("description", description)):
         if v is not None:
             data[k] = v

@@ -8,7 +8,8 @@ from pydantic import Field, model_validator
 
 from .base import Model
 from .peers import parse_cidr_text
-from .rule import Rule
+from .ports import PortRange
+from .rule import PortField, Rule
 
 GroupType = Literal["normal", "enterprise"]
 NetworkType = Literal["vpc", "classic"]
@@ -20,11 +21,28 @@ class LiveInfo(Model):
     """Facts only the cloud knows about a group; absent in desired stacks."""
 
     service_managed: bool = False
-    service_id: str | None = None
-    deletion_protection: bool = False
+    service_id: int | str | None = Field(
+        default=None,
+        description="ServiceID of a service-managed group (the SDK types it int; older "
+        "snapshots may hold text)",
+    )
+    deletion_protection: bool = Field(
+        default=False,
+        description="known only from a DeleteSecurityGroup refusal "
+        "(InvalidOperation.DeletionProtection); the read APIs never report it",
+    )
     nic_count: int | None = None
     referenced_by: tuple[str, ...] = ()
     creation_time: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _service_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("service_id"), str):
+            text = data["service_id"].strip()
+            data = dict(data)
+            data["service_id"] = int(text) if text.isdigit() else (text or None)
+        return data
 
 
 class SecurityGroup(Model):
@@ -136,3 +154,45 @@ class Member(Model):
     nic: str
     instance: str | None = None
     groups: tuple[str, ...]
+
+
+class PortRangeListEntry(Model):
+    """One port range of a port list (``start/end``), with an optional description."""
+
+    ports: PortField
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical(cls, data: Any) -> Any:
+        if isinstance(data, (str, int)):
+            data = {"ports": data}
+        if isinstance(data, dict):
+            data = dict(data)
+            if "ports" not in data and "port_range" in data:
+                data["ports"] = data.pop("port_range")
+            if data.get("description") == "":
+                data["description"] = None
+        return data
+
+
+class PortRangeList(Model):
+    """A port list (``prl-...``, SPEC 2): named port ranges a tcp/udp rule uses instead of
+    ``ports``. ``max_entries`` (1-2000, fixed at creation) is what a rule using it costs
+    against the group's rule quota. ``entries`` is None when they are not known (an API body
+    names the list but does not carry its entries): verdicts depending on it are unknown."""
+
+    name: str
+    max_entries: int = Field(ge=1, le=2000)
+    entries: tuple[PortRangeListEntry, ...] | None = ()
+    description: str | None = None
+    id: str | None = None
+
+    @property
+    def ranges(self) -> tuple[PortRange, ...]:
+        return tuple(e.ports for e in self.entries or ())
+
+    @property
+    def ref(self) -> str:
+        """How rules of a stack name it (``port-list:NAME``)."""
+        return f"port-list:{self.name}"

@@ -78,7 +78,22 @@ class Waiver(Model):
         return today <= self.expires
 
 
-RuleKey = tuple[str, str, str, int, str, PortRange, PortRange | None, Peer, str | None]
+RuleKey = tuple[str, str, str, int, str, PortRange, PortRange | None, Peer, str | None, str | None]
+
+PORT_LIST_PREFIX = "port-list:"
+
+
+def parse_port_list(value: Any) -> str:
+    """A port list reference: a live ID ``prl-...`` or a list of the stack ``port-list:NAME``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"port list {value!r} cannot be read; allowed: prl-... or port-list:NAME")
+    raw = value.strip()
+    if raw.startswith(PORT_LIST_PREFIX) and raw[len(PORT_LIST_PREFIX) :].strip():
+        return PORT_LIST_PREFIX + raw[len(PORT_LIST_PREFIX) :].strip()
+    rest = raw[4:]
+    if raw.startswith("prl-") and rest and rest.replace("-", "").isalnum():
+        return raw
+    raise ValueError(f"port list {value!r} cannot be read; allowed: prl-... or port-list:NAME")
 
 
 class Rule(Model):
@@ -94,6 +109,16 @@ class Rule(Model):
     description: str | None = None
     waivers: tuple[Waiver, ...] = ()
     rule_id: str | None = None
+    port_list: str | None = Field(
+        default=None,
+        description="a port list (prl-... or port-list:NAME) used instead of ports (tcp/udp)",
+    )
+    create_time: str | None = Field(default=None, description="CreateTime the API reports")
+    peer_name: str | None = Field(
+        default=None,
+        description="the peer's name as the API reports it (SourceGroupName, "
+        "DestPrefixListName...), for display only",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -121,6 +146,7 @@ class Rule(Model):
             self.source_ports,
             self.peer,
             self.local_cidr,
+            self.port_list,
         )
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rule:
@@ -151,6 +177,7 @@ class Rule(Model):
             str(self.peer),
             str(self.source_ports or ""),
             self.local_cidr or "",
+            self.port_list or "",
         )
 
     def text(self, peer: str | None = None) -> str:
@@ -159,7 +186,9 @@ class Rule(Model):
         ``peer`` replaces the peer's canonical text (renderers show group names beside IDs).
         """
         parts: list[str] = [self.direction, self.policy, self.protocol]
-        if self.protocol in PORT_PROTOCOLS:
+        if self.port_list:
+            parts.append(f"ports {self.port_list}")
+        elif self.protocol in PORT_PROTOCOLS:
             parts.append(self.ports.label)
         if self.source_ports is not None:
             parts.append(f"source-ports {self.source_ports.label}")
@@ -232,7 +261,10 @@ def normalize_rule(
             clean[name] = low
     _priority(clean, problems, live)
     protocol = clean.get("protocol")
-    _ports(clean, "ports", protocol, problems)
+    if "port_list" in clean:
+        _port_list(clean, protocol, problems)
+    else:
+        _ports(clean, "ports", protocol, problems)
     if "source_ports" in clean:
         _ports(clean, "source_ports", protocol, problems)
     peer = _peer(clean, problems)
@@ -333,6 +365,34 @@ def _ports(
         clean.pop(name)
         return
     clean[name] = rng
+
+
+def _port_list(clean: dict[str, Any], protocol: Any, problems: list[tuple[str, str]]) -> None:
+    try:
+        clean["port_list"] = parse_port_list(clean["port_list"])
+    except ValueError as exc:
+        problems.append(("port_list", str(exc)))
+        return
+    if protocol in PROTOCOLS and protocol not in PORT_PROTOCOLS:
+        problems.append(
+            ("port_list", f"protocol {protocol} takes no ports; a port list needs tcp or udp")
+        )
+    ports = clean.get("ports")
+    if ports is not None:
+        try:
+            rng = parse_port_range(ports)
+        except ValueError:
+            rng = None
+        if rng != NO_PORTS:
+            problems.append(
+                (
+                    "ports",
+                    f"a rule uses a port range or a port list, not both (ports {ports!r}, "
+                    f"port list {clean['port_list']})",
+                )
+            )
+            return
+    clean["ports"] = NO_PORTS
 
 
 def _peer(clean: dict[str, Any], problems: list[tuple[str, str]]) -> Peer | None:

@@ -58,6 +58,14 @@ class RuleSpec(_Spec):
     description: str | None = Field(default=None, min_length=1, max_length=512)
     waivers: list[WaiverSpec] = []
     rule_id: str | None = Field(default=None, description="live rule ID (read from the cloud)")
+    port_list: str | None = Field(
+        default=None,
+        description="a port list used instead of ports: port-list:NAME (of the stack) or prl-...",
+    )
+    create_time: str | None = Field(default=None, description="CreateTime read from the cloud")
+    peer_name: str | None = Field(
+        default=None, description="the peer's name as the cloud reports it (display only)"
+    )
 
 
 class GroupSpec(_Spec):
@@ -88,6 +96,19 @@ class PrefixListSpec(_Spec):
     id: str | None = None
 
 
+class PortRangeListEntrySpec(_Spec):
+    ports: PortSpec
+    description: str | None = Field(default=None, min_length=2, max_length=32)
+
+
+class PortRangeListSpec(_Spec):
+    name: str
+    max_entries: int = Field(ge=1, le=2000, description="fixed at creation; counts against quota")
+    entries: list[PortRangeListEntrySpec | PortSpec] = []
+    description: str | None = None
+    id: str | None = None
+
+
 class MemberSpec(_Spec):
     nic: str = Field(description="ENI ID or a name for an instance's primary NIC")
     instance: str | None = None
@@ -114,6 +135,7 @@ class StackSpec(_Spec):
     description: str | None = None
     groups: list[GroupSpec] = []
     prefix_lists: list[PrefixListSpec] = []
+    port_lists: list[PortRangeListSpec] = []
     members: list[MemberSpec] = []
     intents: list[IntentSpec] = []
 

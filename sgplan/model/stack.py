@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Model
-from .group import Member, PrefixList, SecurityGroup
+from .group import Member, PortRangeList, PrefixList, SecurityGroup
 from .intent import Intent
 
 
@@ -22,6 +22,7 @@ class Stack(Model):
     groups: tuple[SecurityGroup, ...] = ()
     prefix_lists: tuple[PrefixList, ...] = ()
     members: tuple[Member, ...] = ()
+    port_lists: tuple[PortRangeList, ...] = ()
     intents: tuple[Intent, ...] = ()
 
     @property
@@ -53,6 +54,7 @@ class State(Model):
     groups: tuple[SecurityGroup, ...] = ()
     prefix_lists: tuple[PrefixList, ...] = ()
     members: tuple[Member, ...] = ()
+    port_lists: tuple[PortRangeList, ...] = ()
 
     def by_id(self) -> dict[str, SecurityGroup]:
         return {g.id: g for g in self.groups if g.id}

@@ -11,24 +11,46 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from . import limits as L
-from .group import PrefixList, SecurityGroup
+from .group import PortRangeList, PrefixList, SecurityGroup
 from .issues import Issue
 from .peers import Peer
+from .ports import NO_PORTS
 from .rule import Rule
 from .stack import Stack
 
 _NAME_RE = re.compile(r"^[^\W\d_][\w:.\-]*$")
 _URL_PREFIXES = ("http://", "https://")
+_SPACE_RE = re.compile(r"\s")
 
 
-def rule_cost(rule: Rule, prefix_lists: Mapping[str, PrefixList]) -> int:
-    """How many of a group's 200 rules this rule uses: a prefix list costs its max_entries."""
+def rule_cost(
+    rule: Rule,
+    prefix_lists: Mapping[str, PrefixList],
+    port_lists: Mapping[str, PortRangeList] | None = None,
+) -> int:
+    """How many of a group's 200 rules this rule uses: a prefix list costs its max_entries,
+    a port list its MaxEntries (a rule using both: the larger; SPEC 2 gives no product)."""
+    cost = 1
     peer = rule.peer
     if peer.is_prefix_list:
         pl = prefix_lists.get(str(peer)) or prefix_lists.get(peer.value)
         if pl is not None:
-            return pl.max_entries
-    return 1
+            cost = pl.max_entries
+    if rule.port_list and port_lists:
+        prl = port_lists.get(rule.port_list)
+        if prl is not None:
+            cost = max(cost, prl.max_entries)
+    return cost
+
+
+def port_list_index(lists: Sequence[PortRangeList]) -> dict[str, PortRangeList]:
+    """Port lists by ``port-list:NAME`` and by pinned ID."""
+    out: dict[str, PortRangeList] = {}
+    for prl in lists:
+        out[prl.ref] = prl
+        if prl.id:
+            out[prl.id] = prl
+    return out
 
 
 def prefix_list_index(lists: Sequence[PrefixList]) -> dict[str, PrefixList]:
@@ -41,8 +63,12 @@ def prefix_list_index(lists: Sequence[PrefixList]) -> dict[str, PrefixList]:
     return out
 
 
-def group_quota(group: SecurityGroup, prefix_lists: Mapping[str, PrefixList]) -> int:
-    return sum(rule_cost(r, prefix_lists) for r in group.rules)
+def group_quota(
+    group: SecurityGroup,
+    prefix_lists: Mapping[str, PrefixList],
+    port_lists: Mapping[str, PortRangeList] | None = None,
+) -> int:
+    return sum(rule_cost(r, prefix_lists, port_lists) for r in group.rules)
 
 
 def check_name(kind: str, name: str, low: int, high: int) -> list[str]:
@@ -83,10 +109,12 @@ class StackChecker:
         for g in stack.groups:
             self.groups.setdefault(g.name, g)
         self.lists = prefix_list_index(stack.prefix_lists)
+        self.port_lists = port_list_index(stack.port_lists)
 
     def run(self) -> list[Issue]:
         self._stack_fields()
         self._prefix_lists()
+        self._port_lists()
         for group in self.stack.groups:
             self._group(group)
         self._members()
@@ -113,6 +141,11 @@ class StackChecker:
             self._add("stack name is required")
         if not self.stack.region:
             self._add("region is required (for example cn-hangzhou)")
+        elif _SPACE_RE.search(self.stack.region):
+            self._add(
+                f"region {self.stack.region!r} holds spaces; allowed: a region ID without "
+                "spaces (for example cn-hangzhou)"
+            )
         counts = Counter(g.name for g in self.stack.groups)
         for name, n in sorted(counts.items()):
             if n > 1:
@@ -217,7 +250,9 @@ class StackChecker:
         group_peers = 0
         quota = 0
         for i, rule in enumerate(g.rules):
-            quota += rule_cost(rule, self.lists)
+            quota += rule_cost(rule, self.lists, self.port_lists)
+            if rule.port_list:
+                self._port_list_ref(g, i, rule)
             first = seen.get(rule.key)
             if first is not None:
                 other = self._number(g, first)
@@ -273,6 +308,48 @@ class StackChecker:
             self._add(
                 f"uses {quota} rules{extra}; allowed: at most {L.RULES_PER_GROUP} per group, ingress and egress together",
                 group=g.name,
+            )
+
+    def _port_lists(self) -> None:
+        counts = Counter(p.name for p in self.stack.port_lists)
+        for prl in self.stack.port_lists:
+            where = f"port list {prl.name}"
+            if counts[prl.name] > 1:
+                self._add(f"port list name {prl.name!r} is used {counts[prl.name]} times; "
+                          "names must be unique", where_else=where)  # fmt: skip
+            for problem in check_name(
+                "port list", prl.name, L.PREFIX_LIST_NAME_MIN, L.PREFIX_LIST_NAME_MAX
+            ):
+                self._add(problem, where_else=where)
+            entries = prl.entries or ()
+            if prl.entries is None:
+                self._add("a port list of a stack must list its entries", where_else=where)
+            if len(entries) > prl.max_entries:
+                self._add(f"holds {len(entries)} entries; allowed: at most max_entries "
+                          f"{prl.max_entries}", where_else=where)  # fmt: skip
+            seen = Counter(str(e.ports) for e in entries)
+            for ports, n in sorted(seen.items()):
+                if n > 1:
+                    self._add(f"entry {ports} appears {n} times; entries must be unique",
+                              where_else=where)  # fmt: skip
+            for e in entries:
+                if e.ports == NO_PORTS:
+                    self._add("entry -1/-1 is not a port range; allowed: start/end in 1-65535",
+                              where_else=where)  # fmt: skip
+                if e.description is not None and not 2 <= len(e.description) <= 32:
+                    self._add(f"entry {e.ports} description is {len(e.description)} characters "
+                              "long; allowed: 2-32", where_else=where)  # fmt: skip
+
+    def _port_list_ref(self, g: SecurityGroup, i: int, rule: Rule) -> None:
+        ref = rule.port_list or ""
+        if ref.startswith("port-list:") and ref not in self.port_lists:
+            names = sorted(p.name for p in self.stack.port_lists)
+            self._rule_issue(
+                g,
+                i,
+                f"port list {ref} is not in stack {self.stack.name}; allowed: "
+                f"{', '.join(names) or 'none defined'}",
+                "port_list",
             )
 
     def _number(self, g: SecurityGroup, index: int) -> int:

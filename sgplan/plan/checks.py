@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import limits as L
-from ..model.group import PrefixList
+from ..model.group import PortRangeList, PrefixList
 from ..model.rule import Rule
 from ..model.stack import State
-from ..model.validate import prefix_list_index, rule_cost
+from ..model.validate import port_list_index, prefix_list_index, rule_cost
 from .model import Finding, GroupPlan, Plan
 
 if TYPE_CHECKING:
@@ -38,7 +38,10 @@ def final_rules(g: GroupPlan, resolver: Resolver) -> list[Rule]:
 
 def _resolved(rule: Rule, resolver: Resolver) -> Rule:
     peer = resolver.peer(rule.peer)
-    return rule if peer is rule.peer else rule.model_copy(update={"peer": peer})
+    ports = resolver.port_list(rule.port_list)
+    if peer is rule.peer and ports == rule.port_list:
+        return rule
+    return rule.model_copy(update={"peer": peer, "port_list": ports})
 
 
 def check_plan(
@@ -50,6 +53,7 @@ def check_plan(
 ) -> None:
     """Append every refusal and gate of ``plan`` to ``plan.findings``."""
     lists = prefix_list_index([*state.prefix_lists, *desired_lists])
+    port_lists = port_list_index(state.port_lists)
     finals: dict[int, list[Rule]] = {}
 
     def final(g: GroupPlan) -> list[Rule]:
@@ -73,7 +77,7 @@ def check_plan(
         if g.action in ("delete", "replace"):
             _deletion(plan, g, referenced, attached, options)
         if g.add:  # only additions can break a limit
-            _limits(plan, g, final, lists)
+            _limits(plan, g, final, lists, port_lists)
         if g.remove:
             _gates(plan, g, options)
     if state.members:
@@ -93,7 +97,9 @@ def _managed(plan: Plan, g: GroupPlan) -> None:
     wants = g.attributes or g.add or g.remove or g.update or g.action in ("delete", "replace")
     if wants:
         owner = (
-            g.live.live.service_id if g.live.live and g.live.live.service_id else "a cloud product"
+            str(g.live.live.service_id)
+            if g.live.live and g.live.live.service_id
+            else "a cloud product"
         )
         _refuse(plan, "managed-group",
                 f"is managed by {owner}: it is read-only and every write fails with "
@@ -125,7 +131,10 @@ def _deletion(
                 g.name)  # fmt: skip
     if info and info.deletion_protection:
         _refuse(plan, "delete-protected",
-                "has deletion protection on (InvalidOperation.DeletionProtection); turn it off first",
+                "has deletion protection (DeleteSecurityGroup answered "
+                "InvalidOperation.DeletionProtection); another product switched it on (an ACK "
+                "cluster protects its group until the cluster is deleted) and it cannot be "
+                "turned off by hand",
                 g.name)  # fmt: skip
     plan.findings.append(
         Finding("gate", "destroy",
@@ -147,7 +156,11 @@ def _kinds(rules: Sequence[Rule]) -> tuple[int, int, int]:
 
 
 def _limits(
-    plan: Plan, g: GroupPlan, final: Callable[[GroupPlan], list[Rule]], lists: dict[str, PrefixList]
+    plan: Plan,
+    g: GroupPlan,
+    final: Callable[[GroupPlan], list[Rule]],
+    lists: dict[str, PrefixList],
+    port_lists: dict[str, PortRangeList] | None = None,
 ) -> None:
     if g.action in ("delete", "ignored", "read-only", "no-op"):
         return
@@ -157,8 +170,12 @@ def _limits(
     else:
         total, peers, lists_used = _kinds(g.add)
     quota = total
-    if lists_used:
-        quota += sum(rule_cost(r, lists) - 1 for r in final(g) if r.peer.kind in _LIST_KINDS)
+    if lists_used or port_lists:
+        quota += sum(
+            rule_cost(r, lists, port_lists) - 1
+            for r in final(g)
+            if r.peer.kind in _LIST_KINDS or r.port_list
+        )
     if quota > L.RULES_PER_GROUP:
         _refuse(plan, "limit-rules",
                 f"would hold {quota} rules (prefix lists counted at max_entries); allowed: at most "

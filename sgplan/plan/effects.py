@@ -34,7 +34,12 @@ def attach_effects(plan: Plan, state: State) -> None:
         if found is not None:
             later.append(found)
     changes = group_flow_changes(
-        later, before, desired_lists=after.prefix_lists, current_lists=state.prefix_lists
+        later,
+        before,
+        desired_lists=after.prefix_lists,
+        current_lists=state.prefix_lists,
+        desired_port_lists=after.port_lists,
+        current_port_lists=state.port_lists,
     )
     by_key = {}
     for g in changed:

@@ -39,9 +39,21 @@ class PlanOptions:
 class Resolver:
     """Maps a desired rule's identity to the identity it has once live."""
 
-    def __init__(self, group_ids: Mapping[str, str], list_ids: Mapping[str, str]):
+    def __init__(
+        self,
+        group_ids: Mapping[str, str],
+        list_ids: Mapping[str, str],
+        port_list_ids: Mapping[str, str] | None = None,
+    ):
         self.group_ids = group_ids
         self.list_ids = list_ids
+        self.port_list_ids = port_list_ids or {}
+
+    def port_list(self, ref: str | None) -> str | None:
+        """``port-list:NAME`` as its live ``prl-...`` ID where known."""
+        if ref and ref.startswith("port-list:"):
+            return self.port_list_ids.get(ref.removeprefix("port-list:"), ref)
+        return ref
 
     def peer(self, peer: Peer) -> Peer:
         if peer.kind == "group_name":
@@ -54,10 +66,11 @@ class Resolver:
 
     def key(self, rule: Rule) -> RuleKey:
         kind = rule.peer.kind
-        if kind != "group_name" and kind != "prefix_list_name":
+        named_ports = rule.port_list is not None and rule.port_list.startswith("port-list:")
+        if kind != "group_name" and kind != "prefix_list_name" and not named_ports:
             return rule.key
         key = rule.key
-        return (*key[:7], self.peer(rule.peer), key[8])
+        return (*key[:7], self.peer(rule.peer), key[8], self.port_list(rule.port_list))
 
 
 IDENTITY = Resolver({}, {})
@@ -126,7 +139,7 @@ _NAMED = frozenset({"group_name", "prefix_list_name"})
 
 
 def _managed_reason(live: SecurityGroup) -> str:
-    owner = live.live.service_id if live.live and live.live.service_id else "a cloud product"
+    owner = str(live.live.service_id) if live.live and live.live.service_id else "a cloud product"
     return f"managed by {owner}; read-only"
 
 
@@ -231,7 +244,9 @@ def plan_stack(
     list_pairs, unmatched_lists = match_prefix_lists(stack.prefix_lists, state.prefix_lists)
     group_ids = {d.name: m.id for d, m in pairs if m is not None and m.id}
     list_ids = {d.name: m.id for d, m in list_pairs if m is not None and m.id}
-    resolver = Resolver(group_ids, list_ids)
+    live_ports = {p.name: p.id for p in state.port_lists if p.id}
+    port_ids = {p.name: p.id or live_ports.get(p.name, "") for p in stack.port_lists}
+    resolver = Resolver(group_ids, list_ids, {k: v for k, v in port_ids.items() if v})
     groups = [plan_group(d, m, resolver, options) for d, m in pairs]
     for live in sorted(unmatched, key=lambda g: (g.name, g.id or "")):
         groups.append(

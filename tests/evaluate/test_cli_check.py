@@ -52,7 +52,7 @@ def test_one_packet_names_the_deciding_rule(stack_file):
     assert res.output.splitlines() == [
         "NIC eni-web1: ingress from 198.18.3.4",
         "  tcp/80  drop     demo-ops-guard-sg rule 1 `ingress drop tcp 80 from 198.18.0.0/15 "
-        "priority 1` is the strongest matching rule; at equal priority drop beats "
+        "priority 1` is the strongest matching rule; equal priority: drop wins over "
         "demo-shop-web-sg rule 1 `ingress accept tcp 80 from 0.0.0.0/0 priority 1`",
     ]
 

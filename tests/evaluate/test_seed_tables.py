@@ -213,7 +213,7 @@ def test_drop_beats_accept_at_equal_priority():
     )
     v = decide([g], "ingress", "tcp", 22, "8.8.8.8")
     assert (v.outcome, decided_by(v)) == ("drop", ("tie", 2))
-    assert "at equal priority drop beats tie rule 1" in v.reason
+    assert "equal priority: drop wins over tie rule 1" in v.reason
 
 
 def test_smaller_priority_wins_whatever_the_policy():

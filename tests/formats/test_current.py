@@ -63,7 +63,7 @@ def test_pages_metadata_and_every_quirk():
         "10.0.8.0/24",
     )
     nat = groups["sg-uf6natmanaged00000001"]
-    assert nat.managed and nat.type == "enterprise" and nat.live.service_id == "12345678910"
+    assert nat.managed and nat.type == "enterprise" and nat.live.service_id == 12345678910
     assert loaded.warnings == []
 
 
@@ -83,19 +83,24 @@ def test_metadata_without_rules_is_a_warning_not_an_empty_group(tmp_path):
     loaded = load_current([API / "pay_page1.json", API / "pay_groups.json"])
     assert [g.id for g in loaded.state.groups] == ["sg-uf6a1o2kqmxcs7t3yqwe"]
     assert [w.message for w in loaded.warnings] == [
-        "group sg-uf6natmanaged00000001 is listed but its rules were not given (add its "
-        "DescribeSecurityGroupAttribute body)"
+        "group sg-uf6natmanaged00000001 is listed but its rules were not given, so it is not "
+        "judged (add its DescribeSecurityGroupAttribute body)"
     ]
 
 
-def test_port_lists_are_reported_not_guessed(tmp_path):
+def test_a_port_list_rule_is_read_never_dropped(tmp_path):
     body = json.loads((API / "doc_sample_attribute.json").read_text())
     body["Permissions"]["Permission"][0]["PortRangeListId"] = "prl-bp1abc"
+    body["Permissions"]["Permission"][0]["PortRangeListName"] = "web-ports"
+    body["Permissions"]["Permission"][0]["PortRange"] = ""
     path = tmp_path / "prl.json"
     path.write_text(json.dumps(body))
     loaded = load_current(path)
-    assert loaded.state.groups[0].rules == ()
-    assert "uses port list prl-bp1abc, which sgplan does not model" in loaded.warnings[0].message
+    assert loaded.warnings == []
+    (rule,) = loaded.state.groups[0].rules
+    assert rule.port_list == "prl-bp1abc"
+    assert rule.create_time == "2018-12-12T07:28:38Z"
+    assert rule.text() == "ingress accept tcp ports prl-bp1abc from 0.0.0.0/0 priority 1"
 
 
 def test_pulumi_stack_export():

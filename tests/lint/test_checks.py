@@ -48,9 +48,10 @@ EXPOSURE = ["open-all", "open-admin-port", "open-database-port", "open-risky-por
 
 def test_every_check_has_a_severity_and_a_remediation():
     assert list(CHECKS) == [
-        "open-all", "open-admin-port", "open-database-port", "open-risky-port", "shadowed-rule",
-        "redundant-rule", "limit-exceeded", "naming-convention", "environment-mixing",
-        "missing-description",
+        "open-all", "open-admin-port", "open-database-port", "open-risky-port",
+        "open-public-service", "open-to-classic-network", "unreadable-rule", "cannot-judge",
+        "shadowed-rule", "redundant-rule", "limit-exceeded", "naming-convention",
+        "environment-mixing", "missing-description",
     ]  # fmt: skip
     for c in CHECKS.values():
         assert c.severity in ("critical", "warning", "info") and len(c.remediation) > 20
@@ -125,7 +126,8 @@ def test_shadowed_and_redundant_rules():
     got = found(grp, checks=["shadowed-rule", "redundant-rule"])
     assert got == [("shadowed-rule", "warning", "t", 2), ("shadowed-rule", "warning", "t", 3)]
     (first, _) = lint(LintInput((grp,)), TODAY, ["shadowed-rule"])
-    assert "stronger rules decide every packet it matches, e.g. t rule 1" in first.message
+    assert "decide every packet it matches: t rule 1" in first.message
+    assert "t rule 2" not in first.message  # names what shadows it, never itself
 
 
 def test_redundant_rule_says_who_would_decide_instead():
@@ -142,10 +144,11 @@ def test_redundant_rule_says_who_would_decide_instead():
     )
 
 
-def test_a_whitelist_drop_on_ingress_is_redundant_with_the_default():
+def test_a_whitelist_drop_on_ingress_is_never_called_redundant():
+    # alone it decides nothing the default would not, yet it is the documented safeguard
+    # for when the NIC also joins a group that accepts more (issue 11)
     grp = g("t", r("tcp", 443, ANY4), r("all", None, ANY4, "drop", 100))
-    got = found(grp, checks=["redundant-rule"])
-    assert got == [("redundant-rule", "info", "t", 2)]
+    assert found(grp, checks=["redundant-rule", "shadowed-rule"]) == []
 
 
 def test_a_rule_that_matters_only_for_group_members_is_not_redundant():
@@ -296,9 +299,9 @@ def test_a_group_rule_whose_removal_would_let_an_address_rule_decide_matters():
         r("tcp", 22, "10.0.0.0/8", "drop", priority=10),
         r("tcp", 22, "group:ops", priority=20),
     )
-    # without rule 1, members of ops in 10.0.0.0/8 would be dropped by rule 2: rule 1 matters
+    # without rule 1, members of ops in 10.0.0.0/8 would be dropped by rule 2: rule 1 matters;
+    # rule 2 stands in for the default deny (a safeguard on a NIC with other groups)
     assert found(grp, checks=["redundant-rule", "shadowed-rule"]) == [
-        ("redundant-rule", "info", "t", 2),
         ("shadowed-rule", "warning", "t", 3),
     ]
 

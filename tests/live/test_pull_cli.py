@@ -29,7 +29,7 @@ def test_pull_writes_the_stacks_snapshot_and_a_second_pull_changes_nothing(tmp_p
         second = _pull(ecs.endpoint, "--stack", "prod", "--out", str(out), "--detailed-exitcode")
     assert first.exit_code == 2, first.output
     assert "Read 6 groups, 30 rules, 9 NICs, 1 prefix list from cn-hangzhou" in first.output
-    assert "(10 requests, 0 retries)" in first.output
+    assert "(12 requests, 0 retries)" in first.output
     assert f"{out}: written" in first.output
     assert second.exit_code == 0, second.output
     assert f"{out}: unchanged" in second.output

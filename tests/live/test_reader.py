@@ -153,7 +153,7 @@ def test_a_managed_group_is_read_as_read_only_and_the_planner_refuses_to_write_i
         state = read_live(config(ecs.endpoint)).state
     managed = [g for g in state.groups if g.managed]
     assert [g.name for g in managed] == ["sg-cfw-prod", "sg-cfw-staging"]
-    assert managed[0].live.service_id == "cloud_firewall"
+    assert managed[0].live.service_id == 7712340001  # an int, as the SDK types it
     extra = Rule.model_validate({"direction": "ingress", "protocol": "tcp", "ports": "22",
                                  "peer": "192.168.0.0/16"})  # fmt: skip
     wanted = state.model_copy(update={"groups": tuple(

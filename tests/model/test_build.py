@@ -190,7 +190,7 @@ def test_several_mistakes_are_reported_together_in_order():
     )  # fmt: skip
     found = messages(data)
     assert found == [
-        "stack prod: unknown field(s) colour; allowed: description, environment, groups, intents, members, name, prefix_lists, region, vpc_id",
+        "stack prod: unknown field(s) colour; allowed: description, environment, groups, intents, members, name, port_lists, prefix_lists, region, vpc_id",
         "stack prod, group prod-web-app-sg, rule 1 `ingress tcp 70000 from 10.0.0.0/8`: port range 70000 is outside 1-65535; allowed: a port 1-65535 or a range like 1000-2000 or 1000/2000 (start <= end)",
         "stack prod, group prod-web-app-sg, rule 2 `ingress icmp from ::/0`: protocol icmp is IPv4 only but the peer is IPv6; allowed: icmpv6",
         "stack prod, group prod-web-app-sg, rule 3 `ingress tcp 443 from group:prod-nope-app-sg priority 0`: priority 0 is out of range; allowed: 1-100 (smaller is stronger)",

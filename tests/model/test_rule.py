@@ -72,7 +72,7 @@ def test_non_port_protocols_default_to_minus_one():
         ({"peer": None}, "peer", "peer is required (the source of ingress, the destination of egress)"),
         ({"direction": None}, "direction", "direction is required; allowed: ingress, egress"),
         ({"description": "x" * 513}, "description", "description is 513 characters long; allowed: 1-512"),
-        ({"colour": "red"}, "colour", "unknown field(s) colour; allowed: description, direction, local_cidr, nic_type, peer, policy, ports, priority, protocol, rule_id, source_ports, waivers"),
+        ({"colour": "red"}, "colour", "unknown field(s) colour; allowed: create_time, description, direction, local_cidr, nic_type, peer, peer_name, policy, port_list, ports, priority, protocol, rule_id, source_ports, waivers"),
     ],
 )  # fmt: skip
 def test_every_field_rule_has_its_exact_message(change, field, message):
