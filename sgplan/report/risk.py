@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ..evaluate.space import PORT_PROTOCOLS
 from ..lint.checks import CHECKS
-from ..lint.reach import EXPOSURE_CHECKS, WIDE_SHARE
+from ..lint.reach import WIDE_SHARE
+from ..lint.risks import CATALOGUE
 from .axes import Row
 
 RISKS: tuple[str, ...] = ("critical", "warning", "exposed", "limited", "external", "internal")
@@ -38,12 +39,11 @@ def risk_of(row: Row, protocol: str, lo: int, hi: int, wide: bool) -> str:
     if protocol in PORT_PROTOCOLS and hi - lo + 1 >= 32768:
         return CHECKS["open-all"].severity
     worst_seen = "exposed"
-    for check, services in EXPOSURE_CHECKS.items():
-        for svc in services:
-            if svc.protocol == protocol and svc.lo <= hi and lo <= svc.hi:
-                severity = CHECKS[check].severity
-                if RISKS.index(severity) < RISKS.index(worst_seen):
-                    worst_seen = severity
+    for svc in CATALOGUE:  # lint's risk catalogue, each service at its own severity
+        if svc.protocol == protocol and svc.lo <= hi and lo <= svc.hi:
+            severity = svc.severity if svc.severity in RISKS else "exposed"
+            if RISKS.index(severity) < RISKS.index(worst_seen):
+                worst_seen = severity
     return worst_seen
 
 
