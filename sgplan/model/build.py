@@ -170,7 +170,7 @@ class _Builder:
     def rules(self, group: str, decls: Sequence[Any], live: bool = False) -> list[Rule]:
         out: list[Rule] = []
         positions: list[int] = []
-        ctx = _LIVE if live else _CANONICAL
+        ctx = _CANONICAL  # normalize_rule below has validated (and canonicalised) each rule
         for number, decl in enumerate(decls, start=1):
             if isinstance(decl, Rule):
                 out.append(decl)
