@@ -17,7 +17,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .model.build import build_stack, issues_from_validation
@@ -73,6 +72,8 @@ def read_data_file(path: Path) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    import yaml  # YAML stacks only
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

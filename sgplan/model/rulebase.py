@@ -39,7 +39,7 @@ class RuleModel:
     model_fields: ClassVar[dict[str, dataclasses.Field[Any]]]
     _names: ClassVar[tuple[str, ...]]
     _defaults: ClassVar[dict[str, Any]]
-    _waivers: ClassVar[TypeAdapter[Any]]
+    _waivers: ClassVar[TypeAdapter[Any] | None] = None
     _waiver_type: ClassVar[type]
 
     # -- set up once, after the dataclass is made ----------------------------------------------
@@ -52,7 +52,6 @@ class RuleModel:
         from .rule import Waiver  # defined beside Rule
 
         cls._waiver_type = Waiver
-        cls._waivers = TypeAdapter(tuple[Waiver, ...])
 
     # -- hooks the rule module provides ----------------------------------------------------------
     @staticmethod
@@ -224,6 +223,8 @@ def _typed(cls: type[RuleModel], clean: Mapping[str, Any]) -> dict[str, Any]:
     waivers = out.get("waivers")
     if waivers:
         if not all(type(w) is cls._waiver_type for w in waivers):
+            if cls._waivers is None:  # built on first use: start-up stays fast
+                cls._waivers = TypeAdapter(tuple[cls._waiver_type, ...])  # type: ignore[name-defined]
             try:
                 out["waivers"] = cls._waivers.validate_python(waivers)
             except ValidationError as exc:
