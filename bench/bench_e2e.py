@@ -4,7 +4,8 @@ and 100,000 rules (and 1,000,000 with ``--full``; it takes minutes).
 For each size a JSON stack and its snapshot are written (bench/e2e_data.py: groups x 200
 rules, 5% changed), then timed (median of ``--runs``, default 3):
 
-- ``sgplan plan --stack S --current STATE --format json`` (semantic diff on);
+- ``sgplan plan --stack S --current STATE --format json`` (semantic diff on), and with
+  ``--no-effects`` (what the semantic diff costs is the difference);
 - ``sgplan lint --stack S`` as text and as JSON;
 - ``sgplan validate --stack S``.
 
@@ -158,10 +159,13 @@ def main() -> int:
             commands = {
                 "plan": [*sg, "plan", "--stack", str(stack), "--current", str(state),
                          "--format", "json", "--max-remove-share", "1"],
+                "plan-noeff": [*sg, "plan", "--stack", str(stack), "--current", str(state),
+                               "--format", "json", "--max-remove-share", "1", "--no-effects"],
                 "lint": [*sg, "lint", "--stack", str(stack)],
                 "lint-json": [*sg, "lint", "--stack", str(stack), "--format", "json"],
                 "validate": [*sg, "validate", "--stack", str(stack)],
             }  # fmt: skip
+            seconds: dict[str, float] = {}
             for label, cmd in commands.items():
                 r = measure(cmd, runs, ok_codes=(0, 1) if label.startswith("lint") else (0,))
                 target = TARGETS.get((label, size))
@@ -182,6 +186,13 @@ def main() -> int:
                                    f"{r.peak_mb:.0f} MB"))  # fmt: skip
                 print(f"{size:>9,}  {label:<10} {r.seconds:8.3f} {r.peak_mb:8.0f} "
                       f"{ratio:12.2f} {r.seconds / base.seconds:10.1f}  {note}")  # fmt: skip
+                seconds[label] = r.seconds
+            # the semantic diff's cost (plan with it minus without) beside loading's (validate
+            # reads one of the two files, so twice validate less start-up bounds loading both)
+            effects = seconds["plan"] - seconds["plan-noeff"]
+            loading = 2 * (seconds["validate"] - base.seconds)
+            print(f"{size:>9,}  semantic diff {effects:.3f} s; loading both inputs about "
+                  f"{loading:.3f} s")  # fmt: skip
             if size == 100_000 or (size == max(sizes) and size < 100_000):
                 per_rule = memory_per_rule(stack, state)
                 ok = per_rule <= BYTES_PER_RULE

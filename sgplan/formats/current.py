@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import jsonload
 from ..model.build import build_state
 from ..model.group import PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
@@ -43,7 +44,7 @@ class _Part:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return jsonload.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
@@ -72,7 +73,7 @@ def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
         raise InputError(f"{path}: not a console export name and not JSON; expected {FORMATS}")
     doc = _read_json(path)
     if snapshot.looks_like(doc):
-        st = snapshot.loads(json.dumps(doc), source=str(path))
+        st = snapshot.from_data(doc, source=str(path))  # parsed once, validated once
         return _Part(
             str(path),
             "snapshot",

@@ -183,7 +183,15 @@ class _Builder:
                     group=group, rule=number,
                 )  # fmt: skip
                 continue
-            singles, problems = expand_rule(decl)
+            if (
+                "service" in decl
+                or type(decl.get("peer")) in (list, tuple)
+                or "," in str(decl.get("ports", ""))
+                or type(decl.get("ports")) in (list, tuple)
+            ):
+                singles, problems = expand_rule(decl)
+            else:  # one rule as declared (the common case): no copy, nothing to expand
+                singles, problems = [decl if isinstance(decl, dict) else dict(decl)], []
             for fld, msg in problems:
                 self._issue(msg, group=group, rule=number, rule_text=raw_rule_text(decl), field=fld)
             for single in singles:
@@ -340,6 +348,11 @@ def build_state(data: Mapping[str, Any] | State, *, source: str = "current state
 
     Raises :class:`StackInvalid` naming ``source`` with every problem found.
     """
+    with gc_paused():
+        return _build_state(data, source)
+
+
+def _build_state(data: Mapping[str, Any] | State, source: str) -> State:
     if isinstance(data, State):
         return data
     if not isinstance(data, Mapping):

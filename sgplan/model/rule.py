@@ -170,7 +170,7 @@ def normalize_rule(
     (legacy priority 110).
     """
     problems: list[tuple[str, str]] = []
-    unknown = set(data) - _FIELDS
+    unknown = () if _FIELDS.issuperset(data) else set(data) - _FIELDS
     if unknown:
         problems.append(
             (
@@ -186,6 +186,9 @@ def normalize_rule(
         clean[name] = value
     for name in _LOWER:
         value = clean.get(name)
+        if type(value) is str and value in _CHOICES[name]:  # already canonical: the common case
+            clean[name] = _INTERNED[value]
+            continue
         if value is None:
             if name in ("direction", "protocol"):
                 problems.append((name, f"{name} is required; allowed: {', '.join(_CHOICES[name])}"))
@@ -234,6 +237,8 @@ def normalize_rule(
 
 def _priority(clean: dict[str, Any], problems: list[tuple[str, str]], live: bool) -> None:
     value: Any = clean.get("priority")
+    if type(value) is int and PRIORITY_MIN <= value <= PRIORITY_MAX:
+        return  # the common case
     prio: int | None
     try:
         prio = None if isinstance(value, bool) else int(value)

@@ -38,6 +38,8 @@ class RuleModel:
 
     model_fields: ClassVar[dict[str, dataclasses.Field[Any]]]
     _names: ClassVar[tuple[str, ...]]
+    _fieldset: ClassVar[frozenset[str]]
+    _slots_defaults: ClassVar[tuple[tuple[str, Any], ...]]
     _defaults: ClassVar[dict[str, Any]]
     _waivers: ClassVar[TypeAdapter[Any] | None] = None
     _waiver_type: ClassVar[type]
@@ -48,6 +50,8 @@ class RuleModel:
         fields = [f for f in dataclasses.fields(cls) if f.name not in _DERIVED]  # type: ignore[arg-type]
         cls.model_fields = {f.name: f for f in fields}
         cls._names = tuple(f.name for f in fields)
+        cls._fieldset = frozenset(cls._names)
+        cls._slots_defaults = tuple((f.name, f.default) for f in fields)
         cls._defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
         from .rule import Waiver  # defined beside Rule
 
@@ -196,32 +200,32 @@ _set = object.__setattr__
 
 
 def _fill(obj: RuleModel, values: Mapping[str, Any]) -> None:
-    defaults = obj._defaults
-    for name in obj._names:
-        value = values[name] if name in values else defaults[name]
-        _set(obj, name, value)
+    get = values.get
+    for name, default in obj._slots_defaults:
+        _set(obj, name, get(name, default))
     _set(obj, "key", obj._identity(obj))
 
 
 def _typed(cls: type[RuleModel], clean: Mapping[str, Any]) -> dict[str, Any]:
     """What pydantic checked after normalisation: the fields' types, and waivers as models."""
-    out = dict(clean)
-    unknown = set(out) - set(cls._names)
-    if unknown:
+    out = clean if type(clean) is dict else dict(clean)
+    if not cls._fieldset.issuperset(out):
+        unknown = set(out) - cls._fieldset
         raise PydanticCustomError(
             "rule", "unknown field(s) {names}", {"names": ", ".join(sorted(unknown))}
         )
-    for name in ("direction", "protocol", "peer"):
-        if name not in out:
-            raise PydanticCustomError("rule", "{name} is required", {"name": name})
+    if "direction" not in out or "protocol" not in out or "peer" not in out:
+        missing = next(n for n in ("direction", "protocol", "peer") if n not in out)
+        raise PydanticCustomError("rule", "{name} is required", {"name": missing})
     for name in ("rule_id", "description", "local_cidr"):
         value = out.get(name)
-        if value is not None and not isinstance(value, str):
+        if value is not None and type(value) is not str and not isinstance(value, str):
             raise PydanticCustomError(
                 "rule", "{name} must be text, got {value!r}", {"name": name, "value": value}
             )
     waivers = out.get("waivers")
     if waivers:
+        out = dict(out)
         if not all(type(w) is cls._waiver_type for w in waivers):
             if cls._waivers is None:  # built on first use: start-up stays fast
                 cls._waivers = TypeAdapter(tuple[cls._waiver_type, ...])  # type: ignore[name-defined]
@@ -235,7 +239,8 @@ def _typed(cls: type[RuleModel], clean: Mapping[str, Any]) -> dict[str, Any]:
                 ) from None
         else:
             out["waivers"] = tuple(waivers)
-    elif waivers is not None:
+    elif waivers is not None and waivers != ():
+        out = dict(out)
         out["waivers"] = ()
     return out
 
