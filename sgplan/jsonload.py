@@ -8,7 +8,6 @@ an integer past 64 bits as a float)."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 try:
@@ -17,15 +16,17 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the library wo
     orjson = None  # type: ignore[assignment]
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
-_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
+_LONG_RUN = b"9" * 19
 
 
 def loads(text: str | bytes) -> Any:
-    long = _LONG_NUMBER_BYTES if isinstance(text, bytes) else _LONG_NUMBER
-    if orjson is not None and long.search(text) is None:  # type: ignore[arg-type]
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass  # json.loads below decides, with its own message
+    if orjson is not None:
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        # a run of 19 digits, found at C speed (a regular expression takes seconds on 20 MB)
+        if _LONG_RUN not in data.translate(_NINES):
+            try:
+                return orjson.loads(data)
+            except orjson.JSONDecodeError:
+                pass  # json.loads below decides, with its own message
     return json.loads(text)
