@@ -17,9 +17,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from . import jsonload
 from .model.build import build_stack, issues_from_validation
 from .model.issues import InputError, StackInvalid
 from .model.stack import Stack
@@ -70,9 +70,11 @@ def read_data_file(path: Path) -> Any:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     if path.suffix == ".json":
         try:
-            return json.loads(text)
+            return jsonload.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    import yaml  # YAML stacks only
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -6,12 +6,14 @@ import functools
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
 from ..model.issues import InputError, StackInvalid
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="sgplan",
@@ -38,6 +40,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def out() -> Console:
     """Console for results (stdout); wide and plain when piped so nothing is truncated."""
+    from rich.console import Console  # imported by the commands that print with it only
+
     tty = sys.stdout.isatty()
     return Console(highlight=False, soft_wrap=True, width=None if tty else 160)
 
@@ -47,6 +51,8 @@ def plural(n: int, word: str) -> str:
 
 
 def err() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from ..codegen import generate_stack_module, round_trip, stack_from_text
 from ..formats.current import FORMATS, LoadedState, load_current
 from ..model.issues import InputError, StackInvalid
 from .app import EXIT_ERROR, app, err, plural, user_errors
@@ -47,6 +45,13 @@ def state_for_import(
     if not sources:
         raise InputError(f"give the current state with --from ({FORMATS}), or --live")
     return load_current(list(sources))
+
+
+def escape(text: str) -> str:
+    """Rich markup escaped (rich is imported when something is printed, not before)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -119,6 +124,8 @@ def import_stack(
     plan of that stack against the same state must show no changes. Anything a stack
     cannot declare is listed as a warning (and as a comment in the module).
     """
+    from ..codegen import generate_stack_module, round_trip, stack_from_text
+
     if out is not None:
         _refuse_overwrite(out, force)
     loaded = state_for_import(

@@ -8,11 +8,9 @@ from typing import Annotated
 import typer
 
 from ..formats import snapshot
-from ..live import Filters, LiveConfig, filters_for_stack, read_live
 from ..load import load_stack, project_root
 from ..model.issues import InputError
 from .app import EXIT_CHANGES, app, err, plural, user_errors
-from .live_progress import live_progress
 
 EndpointOpt = Annotated[
     str | None,
@@ -72,6 +70,9 @@ def pull(
     Credentials come from the Alibaba Cloud default chain (environment, profile, ECS RAM
     role); nothing is written unless every call succeeded.
     """
+    from ..live import Filters, LiveConfig, filters_for_stack, read_live  # the SDK: only here
+    from .live_progress import live_progress
+
     if stack is not None:
         if region or vpc or group_ids or tags or group_type:
             raise InputError(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from ..load import load_stack
 from ..model.stack import Stack
 from ..model.validate import group_quota, prefix_list_index
 from .app import OutputFormat, app, out, plural, user_errors
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 StackOpt = Annotated[
     str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
@@ -19,6 +21,8 @@ StackOpt = Annotated[
 
 
 def summary_table(stack: Stack) -> Table:
+    from rich.table import Table
+
     lists = prefix_list_index(stack.prefix_lists)
     table = Table(title=f"stack {stack.name} ({stack.region})", title_justify="left")
     for col in ("group", "type", "network", "ingress", "egress", "quota used"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import jsonload
 from ..model.build import build_state
 from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
@@ -44,7 +45,7 @@ class _Part:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return jsonload.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
@@ -74,7 +75,7 @@ def _part(path: Path, api_docs: list[tuple[str, Any]]) -> _Part | None:
     doc = _read_json(path)
     if snapshot.looks_like(doc):
         unreadable: list[Issue] = []
-        st = snapshot.loads(json.dumps(doc), source=str(path), unreadable=unreadable)
+        st = snapshot.from_data(doc, source=str(path), unreadable=unreadable)  # parsed once
         return _Part(
             str(path),
             "snapshot",

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import jsonload
 from ..model.build import build_state
 from ..model.group import Member, PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
@@ -101,9 +102,16 @@ def write(state: State, path: Path) -> bool:
 
 def loads(text: str, source: str = "snapshot", unreadable: list[Issue] | None = None) -> State:
     try:
-        data = json.loads(text)
+        data = jsonload.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return from_data(data, source, unreadable)
+
+
+def from_data(
+    data: Any, source: str = "snapshot", unreadable: list[Issue] | None = None
+) -> State:
+    """A snapshot already parsed from JSON, validated."""
     if not isinstance(data, dict) or "groups" not in data:
         raise InputError(f"{source}: not an sgplan snapshot (no 'groups' key)")
     version = data.get("version", SNAPSHOT_VERSION)

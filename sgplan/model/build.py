@@ -170,7 +170,7 @@ class _Builder:
     def rules(self, group: str, decls: Sequence[Any], live: bool = False) -> list[Rule]:
         out: list[Rule] = []
         positions: list[int] = []
-        ctx = _LIVE if live else _CANONICAL
+        ctx = _CANONICAL  # normalize_rule below has validated (and canonicalised) each rule
         for number, decl in enumerate(decls, start=1):
             if isinstance(decl, Rule):
                 out.append(decl)
@@ -183,7 +183,15 @@ class _Builder:
                     group=group, rule=number,
                 )  # fmt: skip
                 continue
-            singles, problems = expand_rule(decl)
+            if (
+                "service" in decl
+                or type(decl.get("peer")) in (list, tuple)
+                or "," in str(decl.get("ports", ""))
+                or type(decl.get("ports")) in (list, tuple)
+            ):
+                singles, problems = expand_rule(decl)
+            else:  # one rule as declared (the common case): no copy, nothing to expand
+                singles, problems = [decl if isinstance(decl, dict) else dict(decl)], []
             for fld, msg in problems:
                 self._issue(msg, group=group, rule=number, rule_text=raw_rule_text(decl), field=fld)
             for single in singles:
@@ -349,6 +357,13 @@ def build_state(
     ``unreadable`` (a list), a rule that cannot be read is left out and its issue appended
     there instead, so the rest can still be judged (the caller must report them).
     """
+    with gc_paused():
+        return _build_state(data, source, unreadable)
+
+
+def _build_state(
+    data: Mapping[str, Any] | State, source: str, unreadable: list[Issue] | None
+) -> State:
     if isinstance(data, State):
         return data
     if not isinstance(data, Mapping):

@@ -164,7 +164,7 @@ def _fast_v4(text: str) -> str | None:
     return f"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}/{bits}"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)  # estates repeat peers; 1M-rule ones have 100,000s of hosts
 def _parse_cidr(text: str) -> Peer:
     fast = _fast_v4(text.strip())
     if fast is not None:
@@ -182,7 +182,7 @@ def _is_id(text: str, prefix: str) -> bool:
     return text.startswith(prefix) and bool(rest) and rest.replace("-", "").isalnum()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)
 def _parse_text(text: str) -> Peer:
     raw = text.strip()
     if raw.startswith(GROUP_PREFIX):

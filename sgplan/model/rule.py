@@ -7,25 +7,17 @@ only attribute updated in place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    ValidationInfo,
-    WithJsonSchema,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import Field, WithJsonSchema
 
 from .base import Model
 from .limits import PRIORITY_MAX, PRIORITY_MIN, RULE_DESCRIPTION_MAX, RULE_DESCRIPTION_MIN
 from .peers import Peer, parse_cidr_text, parse_peer
 from .ports import NO_PORTS, PortRange, parse_port_range
+from .rulebase import RuleModel
 
 Direction = Literal["ingress", "egress"]
 Policy = Literal["accept", "drop"]
@@ -39,31 +31,11 @@ PORT_PROTOCOLS = frozenset({"tcp", "udp"})
 NIC_TYPES: tuple[str, ...] = ("intranet", "internet")
 
 
-def _peer_validator(value: Any) -> Peer:
-    try:
-        return parse_peer(value)
-    except ValueError as exc:
-        raise PydanticCustomError("peer", str(exc)) from None
-
-
-def _ports_validator(value: Any) -> PortRange:
-    try:
-        return parse_port_range(value)
-    except ValueError as exc:
-        raise PydanticCustomError("ports", str(exc)) from None
-
-
 PeerField = Annotated[
-    Peer,
-    PlainValidator(_peer_validator),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "description": "canonical peer text"}),
+    Peer, WithJsonSchema({"type": "string", "description": "canonical peer text"})
 ]
 PortField = Annotated[
-    PortRange,
-    PlainValidator(_ports_validator),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^(-1/-1|\d+/\d+)$"}),
+    PortRange, WithJsonSchema({"type": "string", "pattern": r"^(-1/-1|\d+/\d+)$"})
 ]
 
 
@@ -96,7 +68,12 @@ def parse_port_list(value: Any) -> str:
     raise ValueError(f"port list {value!r} cannot be read; allowed: prl-... or port-list:NAME")
 
 
-class Rule(Model):
+@dataclass(frozen=True, slots=True, eq=False, repr=False, init=False)
+class Rule(RuleModel):
+    """One rule in canonical form: a frozen object with slots (a few hundred bytes, see
+    :mod:`sgplan.model.rulebase`), built only through validation (``Rule(**fields)``,
+    ``Rule.model_validate``, or as a field of a group)."""
+
     direction: Direction
     protocol: Protocol
     peer: PeerField
@@ -109,52 +86,35 @@ class Rule(Model):
     description: str | None = None
     waivers: tuple[Waiver, ...] = ()
     rule_id: str | None = None
-    port_list: str | None = Field(
-        default=None,
-        description="a port list (prl-... or port-list:NAME) used instead of ports (tcp/udp)",
-    )
-    create_time: str | None = Field(default=None, description="CreateTime the API reports")
-    peer_name: str | None = Field(
-        default=None,
-        description="the peer's name as the API reports it (SourceGroupName, "
-        "DestPrefixListName...), for display only",
-    )
+    port_list: str | None = None
+    """a port list (prl-... or port-list:NAME) used instead of ports (tcp/udp)"""
+    create_time: str | None = None
+    """CreateTime the API reports"""
+    peer_name: str | None = None
+    """the peer's name as the API reports it (SourceGroupName, DestPrefixListName...), for display only"""
+    key: RuleKey = field(init=False, repr=False, compare=False)
+    """Identity: what makes two rules the same cloud rule (group aside)."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _canonical(cls, data: Any, info: ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            return data
-        ctx = info.context or {}
-        if ctx.get("canonical"):
-            return data
-        clean, problems = normalize_rule(data, live=bool(ctx.get("live")))
-        if problems:
-            raise PydanticCustomError("rule", "; ".join(msg for _, msg in problems))
-        return clean
-
-    @cached_property
-    def key(self) -> RuleKey:
-        """Identity: what makes two rules the same cloud rule (group aside)."""
+    @staticmethod
+    def _identity(rule: Rule) -> RuleKey:
         return (
-            self.direction,
-            self.nic_type,
-            self.policy,
-            self.priority,
-            self.protocol,
-            self.ports,
-            self.source_ports,
-            self.peer,
-            self.local_cidr,
-            self.port_list,
+            rule.direction,
+            rule.nic_type,
+            rule.policy,
+            rule.priority,
+            rule.protocol,
+            rule.ports,
+            rule.source_ports,
+            rule.peer,
+            rule.local_cidr,
+            rule.port_list,
         )
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rule:
-        """A copy; with ``update``, its identity is computed afresh (``key`` is cached)."""
-        copy = super().model_copy(update=update, deep=deep)
-        if update:
-            copy.__dict__.pop("key", None)
-        return copy
+    @staticmethod
+    def _normalize(
+        data: dict[str, Any], live: bool
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        return normalize_rule(data, live=live)
 
     def __hash__(self) -> int:
         return hash((self.key, self.description))
@@ -211,6 +171,8 @@ class Rule(Model):
         return Rule.model_validate(data, context={"live": self.priority > PRIORITY_MAX})
 
 
+Rule._setup()
+
 _FIELDS = frozenset(Rule.model_fields)
 _LOWER = ("direction", "policy", "protocol", "nic_type")
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -220,6 +182,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "nic_type": NIC_TYPES,
 }
 _DEFAULTS: dict[str, Any] = {"policy": "accept", "nic_type": "intranet", "priority": 1}
+_INTERNED: dict[str, str] = {c: c for choices in _CHOICES.values() for c in choices}
 
 
 def normalize_rule(
@@ -232,7 +195,7 @@ def normalize_rule(
     (legacy priority 110).
     """
     problems: list[tuple[str, str]] = []
-    unknown = set(data) - _FIELDS
+    unknown = () if _FIELDS.issuperset(data) else set(data) - _FIELDS
     if unknown:
         problems.append(
             (
@@ -248,6 +211,9 @@ def normalize_rule(
         clean[name] = value
     for name in _LOWER:
         value = clean.get(name)
+        if type(value) is str and value in _CHOICES[name]:  # already canonical: the common case
+            clean[name] = _INTERNED[value]
+            continue
         if value is None:
             if name in ("direction", "protocol"):
                 problems.append((name, f"{name} is required; allowed: {', '.join(_CHOICES[name])}"))
@@ -258,7 +224,7 @@ def normalize_rule(
                 (name, f"{name} {value!r} is not allowed; allowed: {', '.join(_CHOICES[name])}")
             )
         else:
-            clean[name] = low
+            clean[name] = _INTERNED[low]  # one shared string, not a copy per rule
     _priority(clean, problems, live)
     protocol = clean.get("protocol")
     if "port_list" in clean:
@@ -299,6 +265,8 @@ def normalize_rule(
 
 def _priority(clean: dict[str, Any], problems: list[tuple[str, str]], live: bool) -> None:
     value: Any = clean.get("priority")
+    if type(value) is int and PRIORITY_MIN <= value <= PRIORITY_MAX:
+        return  # the common case
     prio: int | None
     try:
         prio = None if isinstance(value, bool) else int(value)

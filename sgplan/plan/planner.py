@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from deepdiff import DeepDiff
-
 from ..gcpause import without_gc
 from ..model.group import PrefixList, SecurityGroup
 from ..model.peers import Peer
@@ -95,7 +93,9 @@ def attribute_changes(desired: SecurityGroup, live: SecurityGroup, mode: Mode) -
         before["resource_group_id"] = live.resource_group_id
         after["resource_group_id"] = desired.resource_group_id
     if before == after:
-        return []  # the common case, without building a DeepDiff
+        return []  # the common case, without building (or importing) DeepDiff
+    from deepdiff import DeepDiff
+
     diff = DeepDiff(before, after, view="tree")
     changes: list[AttrChange] = []
     for levels in diff.values():
