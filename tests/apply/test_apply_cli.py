@@ -204,3 +204,21 @@ def test_a_plan_with_gates_without_consent_is_refused_by_apply(tmp_path):
         )
         assert "allow with --allow-destroy" in result.output
         _nothing_applied(ecs)
+
+
+def test_plan_says_before_any_call_when_no_safe_order_exists(tmp_path):
+    from sgplan.formats import snapshot as snap
+    from tests.apply.helpers import group_data, live_state, numbered
+
+    old = numbered(200)
+    state = live_state(group_data("test-web-sg", old))
+    current = tmp_path / "state.json"
+    snap.write(state, current)
+    want = {"name": "test", "region": "cn-hangzhou", "groups": [
+        group_data("test-web-sg", [*old[1:], {**old[0], "priority": 2}], id=state.groups[0].id)]}  # fmt: skip
+    stack = tmp_path / "stack.json"
+    stack.write_text(json.dumps(want))
+    result = runner.invoke(app, ["plan", "-s", str(stack), "-c", str(current)])
+    assert result.exit_code == 1, result.output
+    assert "apply-order" in result.output
+    assert "no order of calls keeps it under its limits" in result.output

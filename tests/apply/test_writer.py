@@ -273,3 +273,16 @@ def test_the_form_body_is_exactly_what_the_sdk_would_encode(params):
     from sgplan.live.writer import form_text
 
     assert form_text(params) == urlencode({k: params[k] for k in sorted(params)})
+
+
+def test_modify_that_would_duplicate_another_rule_fails_with_rule_duplicate():
+    from sgplan.localecs.store import ApiError
+
+    with served(_estate()) as (ecs, w):
+        w.authorize(WEB, "ingress", [R(ports="80", peer="0.0.0.0/0")])
+        first = ecs.store.groups[WEB]["perms"][0]["SecurityGroupRuleId"]  # tcp 443 from anywhere
+        with pytest.raises(ApiError) as exc:
+            ecs.store.call("ModifySecurityGroupRule", {"RegionId": "cn-hangzhou", "SecurityGroupId": WEB,
+                           "SecurityGroupRuleId": first, "PortRange": "80/80"})  # fmt: skip
+    assert exc.value.code == "InvalidOperation.RuleDuplicate"
+    assert ecs.store.writes.log[-1].code == "InvalidOperation.RuleDuplicate"
