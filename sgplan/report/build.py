@@ -113,13 +113,11 @@ def build_report(inp: ReportInput) -> dict[str, Any]:
 
 
 def _group_rule(book: RuleBook) -> Any:
-    def by_group(n: int) -> bool:
-        if n < 0:
-            return True
-        rule = book.rules[n][2]
-        return isinstance(rule, Rule) and rule.peer.is_group
-
-    return by_group
+    """Whether rule number n names a group peer (or is intra-group access, -1)."""
+    named = frozenset(
+        n for n, (_, _, r) in enumerate(book.rules) if isinstance(r, Rule) and r.peer.is_group
+    )
+    return lambda n: n < 0 or n in named
 
 
 def _unique(groups: Sequence[SecurityGroup]) -> list[SecurityGroup]:
