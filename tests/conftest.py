@@ -20,3 +20,10 @@ os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
 os.environ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = TEST_ACCESS_KEY_SECRET
 os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
 os.environ.pop("SGPLAN_ECS_ENDPOINT", None)
+
+# The machines tests run on are shared: wall-clock deadlines on hypothesis examples measure the
+# neighbours, not the code. Correctness is checked, speed lives in bench/.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("sgplan", deadline=None)
+settings.load_profile("sgplan")
