@@ -23,7 +23,7 @@ os.environ.pop("SGPLAN_ECS_ENDPOINT", None)
 
 # The machines tests run on are shared: wall-clock deadlines on hypothesis examples measure the
 # neighbours, not the code. Correctness is checked, speed lives in bench/.
-from hypothesis import settings  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("sgplan", deadline=None)
+settings.register_profile("sgplan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("sgplan")
