@@ -141,6 +141,10 @@ def render_markdown(v: Verification) -> str:
     out.append(f"| lint | {_icon(v.lint_ok)} | {_md(_lint_summary(v))} |")
     if not v.drift_ok:
         out += ["", "<details><summary>drift</summary>", "", "```diff"]
+        for p in (p for p in v.plan.prefix_lists if p.changed):
+            out.append(f"# prefix list {p.name}")
+            out += [f"{'+' if e.symbol == '+' else '-' if e.symbol == '-' else '!'} {e.text}"
+                    for e in list_entries(p)]  # fmt: skip
         for g in _drift_groups(v):
             out.append(f"# {g.label}")
             for e in _drift_entries(v, g):
@@ -179,7 +183,7 @@ def verify_document(v: Verification) -> dict[str, Any]:
         "drift": {
             "passed": v.drift_ok,
             "summary": _drift_summary(v),
-            "counts": plan["counts"],
+            "counts": {k: plan["summary"][k] for k in ("add", "change", "destroy")},
             "groups": [g for g in plan["groups"] if g["action"] not in ("no-op", "ignored")],
             "findings": plan["findings"],
         },
