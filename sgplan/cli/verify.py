@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -22,6 +22,7 @@ from ..promotion import (
     default_record,
     now_utc,
     read_record,
+    stack_setting,
     targets_of,
     write_record,
 )
@@ -48,6 +49,20 @@ def _today(value: str | None) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
+
+
+def _mode(desired: Stack, given: VerifyMode | None) -> Literal["sync", "additive"]:
+    """--mode, else the stack's ``sgplan:mode`` (what the provider applies), else sync."""
+    if given is not None:
+        return "additive" if given is VerifyMode.additive else "sync"
+    configured = stack_setting(desired.name, "sgplan:mode")
+    if configured in (None, ""):
+        return "sync"
+    if configured not in ("sync", "additive"):
+        raise InputError(
+            f"Pulumi.{desired.name}.yaml: sgplan:mode {configured!r}; allowed: sync, additive"
+        )
+    return "additive" if configured == "additive" else "sync"
 
 
 def _read_live(desired: Stack, endpoint: str | None) -> LoadedState:
@@ -79,14 +94,15 @@ def verify(
         ),
     ] = None,
     mode: Annotated[
-        VerifyMode,
+        VerifyMode | None,
         typer.Option(
             "--mode",
             "-m",
             help="sync: live must equal the stack; additive: live "
-            "must hold what the stack declares (other rules allowed)",
+            "must hold what the stack declares (other rules allowed); default: the "
+            "stack's sgplan:mode in Pulumi.STACK.yaml, else sync",
         ),
-    ] = VerifyMode.sync,
+    ] = None,
     fmt: Annotated[
         VerifyFormat, typer.Option("--format", "-f", help="text, markdown or json")
     ] = VerifyFormat.text,
@@ -123,7 +139,11 @@ def verify(
         raise InputError("give either --live or --current, not both")
     loaded = load_current(current) if current else _read_live(desired, endpoint)
     result = verify_stack(
-        desired, loaded.state, mode=mode.value, today=_today(today), sources=loaded.sources
+        desired,
+        loaded.state,
+        mode=_mode(desired, mode),
+        today=_today(today),
+        sources=loaded.sources,
     )
     result.warnings.extend(str(w) for w in loaded.warnings)
     text = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt.value](

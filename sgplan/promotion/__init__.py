@@ -8,6 +8,7 @@ from .path import (
     clone_differences,
     default_record,
     rehearsal_of,
+    stack_setting,
     standing,
     targets_of,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "now_utc",
     "read_record",
     "rehearsal_of",
+    "stack_setting",
     "standing",
     "targets_of",
     "write_record",

@@ -43,6 +43,12 @@ def _stack_config(path: Path) -> dict[str, Any]:
     return config if isinstance(config, dict) else {}
 
 
+def stack_setting(stack: str, key: str, root: Path | None = None) -> object:
+    """A value of ``Pulumi.<stack>.yaml``'s config (None when absent)."""
+    path = project_root(root) / f"Pulumi.{stack}.yaml"
+    return _stack_config(path).get(key) if path.is_file() else None
+
+
 def rehearsal_of(stack: str, root: Path | None = None) -> str | None:
     """The stack ``stack``'s changes are rehearsed on (``sgplan:promoteFrom``), if any."""
     path = project_root(root) / f"Pulumi.{stack}.yaml"

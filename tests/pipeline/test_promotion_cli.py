@@ -4,6 +4,7 @@ gate and standing; the record file's errors."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from sgplan.cli import app
 from sgplan.load import load_stack
+from sgplan.model.build import build_stack
 from sgplan.promotion import change_digest, clone_differences, rehearsal_of, targets_of
 
 from .helpers import ROOT, landed, prod_snapshot, write_state
@@ -166,3 +168,24 @@ def test_verify_cli_formats_exit_codes_and_errors(files, tmp_path):
     assert nostack.exit_code == 1 and "no stack 'nope'" in nostack.output
     day = run("verify", "--stack", "prod", "--current", files["prod_now"], "--today", "tomorrow")
     assert day.exit_code == 1 and "is not a date" in day.output
+
+
+def test_verify_takes_the_stacks_mode_from_its_pulumi_config(files, tmp_path, monkeypatch):
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    (tmp_path / "Pulumi.staging.yaml").write_text("config:\n  sgplan:mode: additive\n")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    monkeypatch.chdir(tmp_path)
+    staging = load_stack("staging")
+    extra = {"direction": "ingress", "protocol": "tcp", "ports": "8443", "peer": "10.0.0.0/8"}
+    data = staging.model_dump(mode="json")
+    data["groups"][0]["rules"].append(extra)
+    live = write_state(landed(build_stack(data)), tmp_path / "live.json")  # one rule added outside
+    additive = run("verify", "--stack", "staging", "--current", str(live))
+    assert additive.exit_code == 0, additive.output
+    assert "mode additive" in additive.output
+    sync = run("verify", "--stack", "staging", "--current", str(live), "--mode", "sync")
+    assert sync.exit_code == 1 and "1 live but not declared" in sync.output
+    (tmp_path / "Pulumi.staging.yaml").write_text("config:\n  sgplan:mode: partial\n")
+    bad = run("verify", "--stack", "staging", "--current", str(live))
+    assert bad.exit_code == 1 and "sgplan:mode 'partial'; allowed: sync, additive" in bad.output
