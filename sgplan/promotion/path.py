@@ -101,6 +101,13 @@ def clone_differences(target: Stack, rehearsal: Stack, limit: int = 5) -> list[s
     return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where a target stack's change stands on its promotion path."""
@@ -126,7 +133,7 @@ class Standing:
         if self.entry is None:
             return (
                 f"{change} has not been applied to {self.rehearsal} and verified (no entry in "
-                f"{self.record.name}); next: {rehearse}, then {up}"
+                f"{_shown(self.record)}); next: {rehearse}, then {up}"
             )
         at = f"applied to {self.rehearsal} at {self.entry.commit[:12]}"
         if not self.entry.passed:
