@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import apply as _apply  # noqa: F401
 from . import check as _check  # noqa: F401
 from . import comment as _comment  # noqa: F401
 from . import export as _export  # noqa: F401

@@ -14,6 +14,7 @@ from ..load import load_stack, project_root
 from ..model.issues import InputError
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
+from ..plan.model import Finding
 from ..promotion import apply_gate, default_record
 from ..render import render_json, render_markdown, render_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
@@ -42,7 +43,15 @@ DetailedOpt = Annotated[
     bool,
     typer.Option("--detailed-exitcode", help="exit 2 when there are changes (0 none, 1 error)"),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="write the plan to this file")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="write the plan to this file; a .json file (or -f json) "
+        "is a saved plan that `sgplan apply FILE` applies exactly as shown",
+    ),
+]
 EffectsOpt = Annotated[
     bool,
     typer.Option(
@@ -101,6 +110,13 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _apply_order(plan: Plan, loaded: LoadedState) -> list[Finding]:
+    """Refusals from the apply engine's schedule (no safe order, a used prefix list deleted)."""
+    from ..apply.schedule import order_findings
+
+    return order_findings(plan, loaded.state.members, loaded.state.prefix_lists)
 
 
 def _warnings(loaded: LoadedState) -> list[str]:
@@ -175,10 +191,19 @@ def plan(
     )  # fmt: skip
     result = plan_stack(desired, loaded.state, options, [_shown(Path(s)) for s in loaded.sources])
     result.warnings.extend(_warnings(loaded))
+    result.findings.extend(_apply_order(result, loaded))
     if effects:
         attach_effects(result, loaded.state)
     apply_gate(result, desired, promotion_record or default_record(), allow_unpromoted)
-    emit(result, fmt, out)
+    if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
+        from ..apply.saved import write_saved
+
+        write_saved(out, result, desired, stack)
+        if fmt is not PlanFormat.json:
+            emit(result, fmt, None)
+        typer.echo(f"saved plan written to {out}; apply it with `sgplan apply {out}`", err=True)
+    else:
+        emit(result, fmt, out)
     finish(result, detailed_exitcode)
 
 

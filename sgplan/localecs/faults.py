@@ -29,6 +29,9 @@ class Faults:
     """action -> error code answered on every call of that action"""
     fail_first: dict[str, list[str]] = field(default_factory=dict)
     """action -> error codes answered, in order, to its first calls (then it succeeds)"""
+    lost_answer_rate: float = 0.0
+    """share of successful writes whose answer is lost (the write happened, the connection
+    drops): the client retries a call that already took effect"""
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -49,6 +52,12 @@ class Faults:
                 return code
             x -= rate
         return None
+
+    def lose_answer(self) -> bool:
+        if not self.lost_answer_rate:
+            return False
+        with self._lock:
+            return self._rng.random() < self.lost_answer_rate
 
     def scripted(self, action: str) -> str | None:
         with self._lock:

@@ -153,7 +153,10 @@ class LocalEcs:
         sg = self.store.group_of(params)
         if sg and sg in self.faults.group_errors:
             raise error(self.faults.group_errors[sg])
-        return self.store.call(action, params)
+        answer = self.store.call(action, params)
+        if action in self.store.writes.HANDLERS and self.faults.lose_answer():
+            return "drop"  # the write took effect; its answer never arrives
+        return answer
 
     def start(self) -> LocalEcs:
         self._thread = threading.Thread(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..formats.api import describe_item, full_permission, rule_to_permission
+from ..model.limits import RULES_PER_GROUP
 from ..model.stack import State
 
 
@@ -122,9 +123,16 @@ class EcsStore:
     prefix_lists: dict[str, dict[str, Any]] = field(default_factory=dict)
     access_keys: frozenset[str] | None = None
     """when set, only these AccessKey IDs are accepted"""
+    rule_quota: int = RULES_PER_GROUP
+    """rules per group (SPEC 2: 200; newer docs bind only the NIC-wide 1,000)"""
+    protected: set[str] = field(default_factory=set)
+    """group IDs with deletion protection on (the API does not report it)"""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        from .writes import Writes  # the write side lives in its own module
+
+        self.writes = Writes(self)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -308,6 +316,9 @@ class EcsStore:
     def call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
         handler = self.ACTIONS.get(action)
         if handler is None:
+            if action in self.writes.HANDLERS:
+                with self._lock:
+                    return self.writes.call(action, params)
             raise error("InvalidAction.NotFound", f"The action {action} is not served here.")
         with self._lock:
             return handler(self, params)
