@@ -1,4 +1,4 @@
-"""The Pulumi program: stack name -> typed stack -> lint gate -> plan -> resources.
+"""The Pulumi program: stack name -> typed stack -> preflight -> resources.
 
 Wiring only; each step is in modules/program.py and docs/pulumi.md explains them.
 """
@@ -10,11 +10,17 @@ from modules.component import SecurityGroupStack, SecurityGroupStackArgs
 
 with program.clean_failure():
     stack = program.select_stack()  # Pulumi stack name (or sgplan:stackFile) -> valid Stack
-    program.lint_gate(stack)  # seam: unwaived critical findings stop the run here
-    adopt = program.adoption(stack)  # seam: plan against state/ -> live resources to import
+    chosen = program.settings()  # sgplan:mode and the blast-radius gates' consent
+    checked = program.preflight(stack, chosen)  # lint gate + plan: every problem, or stop
     groups = SecurityGroupStack(
         stack.name,
-        SecurityGroupStackArgs(stack, adopt=adopt, protect_groups=program.protect_groups()),
+        SecurityGroupStackArgs(
+            stack,
+            adopt=checked.adopt,
+            protect_groups=program.protect_groups(),
+            mode=chosen.mode,
+            live_tags=checked.live_tags,
+        ),
     )
 
 pulumi.export("groupIds", groups.group_ids)

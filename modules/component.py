@@ -1,16 +1,16 @@
-"""The Pulumi component that turns a validated stack into pulumi-alicloud resources.
+"""The Pulumi component that turns a validated stack into resources.
 
-One ``alicloud.ecs.EcsPrefixList`` per prefix list, one ``alicloud.ecs.SecurityGroup`` per
-group and one ``alicloud.ecs.SecurityGroupRule`` per rule, all children of the component.
-Resource names come from :mod:`sgplan.formats.resource_ids` (group logical name, rule
-identity), never from positions, so reordering a stack changes nothing and a description
-change is an in-place update. Peers that name a group or prefix list of the stack are wired
-to that resource's ``id``. Live resources listed in an :class:`Adoption` are imported
-(``import_``) instead of created.
+pulumi-alicloud owns the groups and prefix lists (``alicloud.ecs.SecurityGroup``,
+``alicloud.ecs.EcsPrefixList``); each group's rules are one ``sgplan:ecs:RuleSet`` (the
+sgplan provider), whose preview is the sgplan planner and whose apply is the sgplan apply
+engine. There is no per-rule resource: rules are keyed inside the RuleSet by names derived
+from their identity, so reordering changes nothing and a description edit is an in-place
+update.
 
-The provider cannot hold everything the model can: rules with source ports or a local CIDR
-(the API's 5-tuple fields) and prefix-list entry descriptions outside 2-32 characters are
-refused before any resource is registered, each problem naming stack, group and rule.
+Live groups and prefix lists (an :class:`Adoption`) are imported, never created, and are
+retained when the stack is destroyed (``retain_on_delete``): sgplan adopted them, it did
+not make them. A RuleSet on a group the stack created is deleted with its group
+(``deleted_with``); on an adopted group, deleting it revokes only the rules it authorized.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from typing import Any
 import pulumi
 import pulumi_alicloud as alicloud
 
-from sgplan.formats.resource_ids import Adoption, adoption_issues, rule_resource_name
+from sgplan.formats.resource_ids import Adoption
 from sgplan.model.group import PrefixList, SecurityGroup
 from sgplan.model.issues import Issue, StackInvalid
-from sgplan.model.rule import Rule
 from sgplan.model.stack import Stack
+from sgplan.provider.inputs import rule_input, rule_name
+
+from .ruleset import RuleSet
 
 TYPE_TOKEN = "sgplan:index:SecurityGroupStack"
 # pulumi-alicloud EcsPrefixListEntryArgs: an entry's description is 2-32 characters.
@@ -36,29 +38,21 @@ ENTRY_DESCRIPTION_MAX = 32
 
 @dataclass(frozen=True)
 class SecurityGroupStackArgs:
-    """What the component builds: a validated ``stack``, the live resources to ``adopt``,
-    and whether groups are ``protect``-ed from deletion (deleting a group is irreversible
-    and deletes every rule in it, SPEC section 1)."""
+    """What the component builds: a validated ``stack``; the live groups and prefix lists to
+    ``adopt``; ``live_tags`` (group name -> tags live now, kept in additive mode); the
+    ``mode`` of every RuleSet; whether groups are ``protect``-ed (deleting a group is
+    irreversible and deletes every rule in it, SPEC section 1)."""
 
     stack: Stack
     adopt: Adoption = field(default_factory=Adoption)
     protect_groups: bool = False
+    mode: str = "sync"
+    live_tags: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def provider_issues(stack: Stack) -> list[Issue]:
-    """What of ``stack`` pulumi-alicloud cannot apply; empty when everything can be."""
+    """What of ``stack`` pulumi-alicloud cannot hold; empty when everything can be."""
     issues: list[Issue] = []
-    for g in stack.groups:
-        for number, rule in enumerate(g.rules, start=1):
-            fields = [name for name in ("source_ports", "local_cidr") if getattr(rule, name)]
-            if fields:
-                issues.append(Issue(
-                    f"uses {' and '.join(fields)} (the API's 5-tuple fields), which "
-                    "pulumi-alicloud's SecurityGroupRule cannot hold; remove them or apply "
-                    "this rule outside Pulumi",
-                    stack=stack.name, group=g.name, rule=number, rule_text=rule.text(),
-                    field=fields[0],
-                ))  # fmt: skip
     for pl in stack.prefix_lists:
         for entry in pl.entries:
             text = entry.description
@@ -71,49 +65,31 @@ def provider_issues(stack: Stack) -> list[Issue]:
     return issues
 
 
-def rule_inputs(
-    rule: Rule,
-    security_group_id: pulumi.Input[str],
+def ruleset_rules(
+    group: SecurityGroup,
     group_ids: Mapping[str, pulumi.Input[str]],
-    prefix_list_ids: Mapping[str, pulumi.Input[str]],
-) -> dict[str, Any]:
-    """The SecurityGroupRule inputs of ``rule``: exactly one peer field is set, and
-    stack-level peers are resolved through ``group_ids`` / ``prefix_list_ids`` (by name)."""
-    inputs: dict[str, Any] = {
-        "security_group_id": security_group_id,
-        "type": rule.direction,
-        "ip_protocol": rule.protocol,
-        "port_range": str(rule.ports),
-        "nic_type": rule.nic_type,
-        "policy": rule.policy,
-        "priority": rule.priority,
-        "description": rule.description,
-    }
-    peer = rule.peer
-    if peer.kind == "ipv4":
-        inputs["cidr_ip"] = peer.value
-    elif peer.kind == "ipv6":
-        inputs["ipv6_cidr_ip"] = peer.value
-    elif peer.kind == "group_name":
-        inputs["source_security_group_id"] = group_ids[peer.value]
-    elif peer.kind == "group_id":
-        inputs["source_security_group_id"] = peer.value
-        if peer.owner:
-            inputs["source_group_owner_id"] = peer.owner
-    elif peer.kind == "prefix_list_name":
-        inputs["prefix_list_id"] = prefix_list_ids[peer.value]
-    else:
-        inputs["prefix_list_id"] = peer.value
-    return inputs
+    list_ids: Mapping[str, pulumi.Input[str]],
+) -> dict[str, dict[str, Any]]:
+    """The RuleSet ``rules`` input of ``group``: name -> rule fields, with the stack's own
+    group and prefix-list peers wired to those resources' IDs."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in group.rules:
+        peer = rule.peer
+        wired: Any = None
+        if peer.kind == "group_name":
+            wired = group_ids[peer.value]
+        elif peer.kind == "prefix_list_name":
+            wired = list_ids[peer.value]
+        out[rule_name(rule)] = rule_input(rule, wired)
+    return out
 
 
 class SecurityGroupStack(pulumi.ComponentResource):
-    """Every group, rule and prefix list of one stack, as pulumi-alicloud resources.
+    """Every group, prefix list and rule set of one stack.
 
     Outputs: ``group_ids`` (group name -> ``sg-...``), ``prefix_list_ids`` (name ->
-    ``pl-...``) and ``rule_counts`` (group name -> number of rules). Raises
-    :class:`StackInvalid` before registering anything when the stack holds what the
-    provider cannot apply or ``adopt`` does not fit the stack.
+    ``pl-...``), ``rule_counts`` (group name -> declared rules) and ``rule_sets`` (group
+    name -> its RuleSet).
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -127,7 +103,7 @@ class SecurityGroupStack(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         stack = args.stack
-        issues = provider_issues(stack) + adoption_issues(stack, args.adopt)
+        issues = provider_issues(stack)
         if issues:
             raise StackInvalid(stack.name, issues)
         super().__init__(TYPE_TOKEN, name, None, opts)
@@ -136,9 +112,9 @@ class SecurityGroupStack(pulumi.ComponentResource):
         groups = {g.name: self._group(g) for g in stack.groups}
         list_ids = {n: r.id for n, r in lists.items()}
         group_ids = {n: r.id for n, r in groups.items()}
-        for g in stack.groups:
-            for rule in g.rules:
-                self._rule(g, rule, group_ids, list_ids)
+        self.rule_sets = {
+            g.name: self._rule_set(g, groups[g.name], group_ids, list_ids) for g in stack.groups
+        }
         self.group_ids = _by_name(group_ids)
         self.prefix_list_ids = _by_name(list_ids)
         self.rule_counts = {g.name: len(g.rules) for g in stack.groups}
@@ -148,8 +124,13 @@ class SecurityGroupStack(pulumi.ComponentResource):
             "rule_counts": self.rule_counts,
         })  # fmt: skip
 
-    def _options(self, import_id: str | None, protect: bool = False) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, import_=import_id, protect=protect)
+    def _options(
+        self, import_id: str | None, *, protect: bool = False, **extra: Any
+    ) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(
+            parent=self, import_=import_id, protect=protect,
+            retain_on_delete=True if import_id else None, **extra,
+        )  # fmt: skip
 
     def _prefix_list(self, pl: PrefixList) -> alicloud.ecs.EcsPrefixList:
         return alicloud.ecs.EcsPrefixList(
@@ -165,6 +146,12 @@ class SecurityGroupStack(pulumi.ComponentResource):
             opts=self._options(self._args.adopt.prefix_list_id(pl.name, pl.id)),
         )
 
+    def _tags(self, g: SecurityGroup) -> dict[str, str] | None:
+        tags = dict(g.tags)
+        if self._args.mode == "additive":  # additive keeps tags set outside the stack
+            tags = {**self._args.live_tags.get(g.name, {}), **tags}
+        return tags or None
+
     def _group(self, g: SecurityGroup) -> alicloud.ecs.SecurityGroup:
         return alicloud.ecs.SecurityGroup(
             g.logical_name,
@@ -175,23 +162,33 @@ class SecurityGroupStack(pulumi.ComponentResource):
             # enterprise groups always isolate their members; the policy cannot be set
             inner_access_policy=g.inner_access_policy.capitalize() if g.type == "normal" else None,
             resource_group_id=g.resource_group_id,
-            tags=dict(g.tags) or None,
+            tags=self._tags(g),
             opts=self._options(
-                self._args.adopt.group_id(g.logical_name, g.id), self._args.protect_groups
+                self._args.adopt.group_id(g.logical_name, g.id), protect=self._args.protect_groups
             ),
         )
 
-    def _rule(
+    def _rule_set(
         self,
         g: SecurityGroup,
-        rule: Rule,
+        group: alicloud.ecs.SecurityGroup,
         group_ids: Mapping[str, pulumi.Output[str]],
         list_ids: Mapping[str, pulumi.Output[str]],
-    ) -> alicloud.ecs.SecurityGroupRule:
-        inputs = rule_inputs(rule, group_ids[g.name], group_ids, list_ids)
-        import_id = self._args.adopt.rules.get((g.logical_name, rule.key))
-        return alicloud.ecs.SecurityGroupRule(
-            rule_resource_name(g.logical_name, rule), opts=self._options(import_id), **inputs
+    ) -> RuleSet:
+        adopted = self._args.adopt.group_id(g.logical_name, g.id) is not None
+        return RuleSet(
+            g.logical_name,
+            group_id=group.id,
+            region=self._args.stack.region,
+            group_name=g.name,
+            mode=self._args.mode,
+            rules=ruleset_rules(g, group_ids, list_ids),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=self._args.protect_groups,
+                # a group the stack made takes its rules with it; an adopted group stays
+                deleted_with=None if adopted else group,
+            ),
         )
 
 

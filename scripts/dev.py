@@ -4,6 +4,7 @@
     python3 scripts/dev.py demo    # plan the bundled prod stack against its snapshot
     python3 scripts/dev.py test    # ruff + the whole test suite
     python3 scripts/dev.py bench   # every benchmark under bench/
+    python3 scripts/dev.py setup   # only the virtualenv (what `pulumi preview` runs in)
 
 Needs only Python 3.11 and access to PyPI. The virtualenv lives in .venv and is rebuilt when
 pyproject.toml changes.
@@ -68,7 +69,11 @@ def bench() -> int:
     return worst
 
 
-TASKS = {"demo": demo, "test": test, "bench": bench}
+def setup() -> int:
+    return 0  # ensure_venv() already ran
+
+
+TASKS = {"demo": demo, "test": test, "bench": bench, "setup": setup}
 
 if __name__ == "__main__":
     task = sys.argv[1] if len(sys.argv) > 1 else ""

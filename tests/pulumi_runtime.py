@@ -28,6 +28,7 @@ GROUP = "alicloud:ecs/securityGroup:SecurityGroup"
 RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 PREFIX_LIST = "alicloud:ecs/ecsPrefixList:EcsPrefixList"
 COMPONENT = "sgplan:index:SecurityGroupStack"
+RULESET = "sgplan:ecs:RuleSet"
 
 _ID_PREFIX = {GROUP: "sg-", PREFIX_LIST: "pl-"}
 _LOGGER = logging.getLogger("sgplan.tests.pulumi")

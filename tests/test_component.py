@@ -1,19 +1,21 @@
 """The SecurityGroupStack component on its own: adoption, peers of every kind, refusals,
-and the naming properties (order and descriptions never change a resource name)."""
+and the naming properties (order changes nothing; a description edit changes only that
+rule's description inside its group's RuleSet)."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pulumi_runtime import GROUP, ROOT, RULE, Run, run
+from pulumi_runtime import GROUP, PREFIX_LIST, ROOT, RULESET, Run, run
 
 import sgplan as s
 from modules.component import SecurityGroupStack, SecurityGroupStackArgs
-from sgplan.formats.resource_ids import Adoption, rule_import_id, rule_resource_name
+from sgplan.formats.resource_ids import Adoption
 from sgplan.load import load_stack
 from sgplan.model.issues import StackInvalid
 from sgplan.model.stack import Stack
+from sgplan.provider.inputs import rule_name
 
 STACKS = {name: load_stack(name, ROOT) for name in ("dev", "staging", "prod")}
 
@@ -40,104 +42,62 @@ def mixed() -> Stack:
     ])  # fmt: skip
 
 
-def test_every_peer_kind_becomes_exactly_one_provider_field():
-    st_ = mixed()
-    rules = apply(st_).named(RULE)
-    web = st_.group("mixed-web-app-sg")
-    by_text = {r.text(): rules[rule_resource_name(web.logical_name, r)].inputs for r in web.rules}
-    peer_fields = {
-        text: {k: v for k, v in inputs.items() if k in (
-            "cidrIp", "ipv6CidrIp", "sourceSecurityGroupId", "sourceGroupOwnerId", "prefixListId")}
-        for text, inputs in by_text.items()
-    }  # fmt: skip
-    assert peer_fields["ingress accept tcp 443 from 2001:db8::/32 priority 1"] == {
-        "ipv6CidrIp": "2001:db8::/32"
-    }
-    assert peer_fields["ingress accept tcp 80 from pl-bp1shared priority 1"] == {
-        "prefixListId": "pl-bp1shared"
-    }
-    assert peer_fields["egress accept tcp 3306 to 1234567/sg-bp1peer priority 1"] == {
-        "sourceSecurityGroupId": "sg-bp1peer",
-        "sourceGroupOwnerId": "1234567",
-    }
-    assert peer_fields["ingress accept tcp 22 from prefix-list:mixed-office-nets priority 1"][
-        "prefixListId"].startswith("pl-")  # fmt: skip
-    gre = by_text["egress accept gre to 10.9.0.0/16 priority 1"]
-    assert (gre["portRange"], gre["description"]) == ("-1/-1", "tunnel")
+def test_every_peer_kind_is_wired_or_passed_through_into_the_rule_set():
+    stack = mixed()
+    record = apply(stack)
+    sets, groups, lists = record.named(RULESET), record.named(GROUP), record.named(PREFIX_LIST)
+    web = stack.group("mixed-web-app-sg")
+    rules = sets["mixed-web-app-sg"].inputs["rules"]
+    peers = {rules[rule_name(r)]["peer"] for r in web.rules}
+    assert peers == {"2001:db8::/32", lists["mixed-office-nets"].id, "pl-bp1shared",
+                     "1234567/sg-bp1peer", "10.9.0.0/16"}  # fmt: skip
+    assert sets["mixed-web-app-sg"].inputs["groupId"] == groups["mixed-web-app-sg"].id
 
 
 def test_enterprise_groups_get_no_inner_access_policy():
     groups = apply(mixed()).named(GROUP)
-    assert groups["mixed-vault-app-sg"].inputs["securityGroupType"] == "enterprise"
     assert "innerAccessPolicy" not in groups["mixed-vault-app-sg"].inputs
     assert groups["mixed-web-app-sg"].inputs["innerAccessPolicy"] == "Accept"
 
 
-def test_adoption_imports_groups_prefix_lists_and_rules_and_creates_the_rest():
-    st_ = mixed()
-    web = st_.group("mixed-web-app-sg")
-    adopted = web.rules[0]
-    adopt = Adoption(
-        groups={"mixed-vault-app-sg": "sg-live-vault"},
-        prefix_lists={"mixed-office-nets": "pl-live"},
-        rules={(web.logical_name, adopted.key): rule_import_id("sg-pinned", adopted)},
-    )
-    result = apply(st_, adopt)
-    imports = {r.name: r.import_id for r in result.resources if r.import_id}
-    assert imports == {
-        "mixed-web-app-sg": "sg-pinned",
-        "mixed-vault-app-sg": "sg-live-vault",
-        "mixed-office-nets": "pl-live",
-        rule_resource_name(web.logical_name, adopted): (
-            "sg-pinned:ingress:tcp:443/443:intranet:2001_db8__/32:accept:1"
-        ),
-    }
-    ssh = result.named(RULE)[rule_resource_name(web.logical_name, web.rules[1])]
-    assert ssh.inputs["prefixListId"] == "pl-live" and ssh.inputs["securityGroupId"] == "sg-pinned"
+def test_adoption_imports_and_retains_groups_and_lists_and_creates_the_rest():
+    stack = mixed()
+    record = apply(stack, Adoption(prefix_lists={"mixed-office-nets": "pl-bp1live"}))
+    groups, lists = record.named(GROUP), record.named(PREFIX_LIST)
+    assert groups["mixed-web-app-sg"].import_id == "sg-pinned"  # pinned with id
+    assert groups["mixed-vault-app-sg"].import_id is None
+    assert lists["mixed-office-nets"].import_id == "pl-bp1live"
+    assert record.options[(GROUP, "mixed-web-app-sg")].retain_on_delete is True
+    assert not record.options[(GROUP, "mixed-vault-app-sg")].retain_on_delete
+    assert record.options[(RULESET, "mixed-web-app-sg")].deleted_with is None
+    assert record.options[(RULESET, "mixed-vault-app-sg")].deleted_with is not None
 
 
-def test_adoption_that_does_not_fit_registers_nothing():
-    st_ = mixed()
-    vault = st_.group("mixed-vault-app-sg")
-    adopt = Adoption(rules={(vault.logical_name, vault.rules[0].key): "sg-x:whatever"})
-    record = Run([])
-    with pytest.raises(StackInvalid) as exc:
-        apply(st_, adopt, record)
-    assert [str(i) for i in exc.value.issues] == [
-        "stack mixed, group mixed-vault-app-sg, rule 1 `ingress accept tcp 443 from 10.0.0.0/8 "
-        "priority 1`: adopts a rule of a group that is created, not adopted; adopt the group "
-        "too (or adopt none of its rules)"
-    ]
-    assert record.resources == []
-
-
-def test_five_tuple_rules_and_long_entry_descriptions_are_refused_by_name():
-    st_ = s.define_stack("t", "cn-hangzhou", vpc_id="vpc-1", prefix_lists=[
-        s.prefix_list_of("t-office-nets", [{"cidr": "10.8.0.0/16", "description": "x" * 40}], max_entries=5),
-    ], groups=[
-        s.security_group("t-web-app-sg", "web", rules=[
-            s.ingress(s.svc.HTTPS, from_="0.0.0.0/0"),
-            s.ingress(s.svc.SSH, from_="10.0.0.0/8", local_cidr="192.168.1.0/24"),
-            s.egress(s.svc.DNS, to="10.0.0.2", source_ports="1024-65535", local_cidr="192.168.1.0/24"),
-        ]),
+def test_additive_mode_keeps_live_tags_and_sync_mode_sets_the_stacks():
+    stack = s.define_stack("tags", "cn-hangzhou", vpc_id="vpc-1", groups=[
+        s.security_group("tags-web-app-sg", "web", tags={"team": "web"},
+                         rules=[s.ingress(s.svc.HTTPS, from_="10.0.0.0/8")]),
     ])  # fmt: skip
+    live = {"tags-web-app-sg": {"owner": "ops", "team": "old"}}
+    for mode, want in (("sync", {"team": "web"}), ("additive", {"owner": "ops", "team": "web"})):
+        args = SecurityGroupStackArgs(stack, mode=mode, live_tags=live)
+        record = run(lambda a=args: SecurityGroupStack("tags", a), stack="t", config={})
+        assert record.named(GROUP)["tags-web-app-sg"].inputs["tags"] == want
+        assert record.named(RULESET)["tags-web-app-sg"].inputs["mode"] == mode
+
+
+def test_long_entry_descriptions_are_refused_by_name():
+    stack = s.define_stack("bad", "cn-hangzhou", vpc_id="vpc-1", prefix_lists=[
+        s.prefix_list_of("bad-office-nets", [{"cidr": "10.8.0.0/16", "description": "x" * 40}],
+                         max_entries=5),
+    ], groups=[s.security_group("bad-web-app-sg", "web", rules=[
+        s.ingress(s.svc.HTTPS, from_="10.0.0.0/8")])])  # fmt: skip
     record = Run([])
     with pytest.raises(StackInvalid) as exc:
-        apply(st_, record=record)
+        apply(stack, record=record)
     assert [str(i) for i in exc.value.issues] == [
-        "stack t, group t-web-app-sg, rule 2 `ingress accept tcp 22 from 10.0.0.0/8 local "
-        "192.168.1.0/24 priority 1`: uses local_cidr (the API's 5-tuple fields), which "
-        "pulumi-alicloud's SecurityGroupRule cannot hold; remove them or apply this rule "
-        "outside Pulumi",
-        *(
-            f"stack t, group t-web-app-sg, rule {n} `egress accept {p} 53 source-ports 1024-65535 "
-            "to 10.0.0.2/32 local 192.168.1.0/24 priority 1`: uses source_ports and local_cidr "
-            "(the API's 5-tuple fields), which pulumi-alicloud's SecurityGroupRule cannot hold; "
-            "remove them or apply this rule outside Pulumi"
-            for n, p in ((3, "udp"), (4, "tcp"))
-        ),
-        "stack t, prefix list t-office-nets: entry 10.8.0.0/16 has a 40-character description; "
-        "pulumi-alicloud allows 2-32",
+        "stack bad, prefix list bad-office-nets: entry 10.8.0.0/16 has a 40-character "
+        "description; pulumi-alicloud allows 2-32"
     ]
     assert record.resources == []
 
@@ -172,7 +132,7 @@ def test_reordering_groups_and_rules_changes_no_resource(case):
 
 
 @st.composite
-def redescribed(draw: st.DrawFn) -> tuple[str, Stack, str]:
+def redescribed(draw: st.DrawFn) -> tuple[str, Stack, str, str]:
     name = draw(st.sampled_from(sorted(STACKS)))
     stack = STACKS[name]
     gi = draw(st.integers(0, len(stack.groups) - 1))
@@ -186,17 +146,20 @@ def redescribed(draw: st.DrawFn) -> tuple[str, Stack, str]:
     groups = list(stack.groups)
     groups[gi] = grp.model_copy(update={"rules": tuple(rules)})
     changed = stack.model_copy(update={"groups": tuple(groups)})
-    return name, s.build_stack(changed), rule_resource_name(grp.logical_name, rule)
+    return name, s.build_stack(changed), grp.logical_name, rule_name(rule)
 
 
 @settings(max_examples=12, deadline=None)
 @given(redescribed())
 def test_changing_a_description_changes_that_input_only_never_a_name(case):
-    name, stack, changed_name = case
+    name, stack, group, changed_rule = case
     after, before = resources_by_name(stack), BASELINE[name]
     assert after.keys() == before.keys()
     differing = [k for k in before if after[k] != before[k]]
-    assert differing == [(RULE, changed_name)]
-    diff = {k for k in before[differing[0]].keys() | after[differing[0]].keys()
-            if before[differing[0]].get(k) != after[differing[0]].get(k)}  # fmt: skip
+    assert differing == [(RULESET, group)]
+    old, new = before[differing[0]]["rules"], after[differing[0]]["rules"]
+    assert old.keys() == new.keys()
+    assert [n for n in old if old[n] != new[n]] == [changed_rule]
+    diff = {k for k in old[changed_rule].keys() | new[changed_rule].keys()
+            if old[changed_rule].get(k) != new[changed_rule].get(k)}  # fmt: skip
     assert diff == {"description"}

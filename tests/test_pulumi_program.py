@@ -1,32 +1,26 @@
 """``__main__.py`` run fresh for dev, staging and prod under Pulumi's mock runtime.
 
-Every registered resource is checked against what pulumi-alicloud accepts and against the
-typed stack it came from: types, names, each input, peers wired to the referenced group's
-or prefix list's ID, children parented to the component, exports. Then the ways a user's
-mistake must stop ``pulumi preview`` cleanly.
+One ``sgplan:ecs:RuleSet`` per group, holding exactly the group's rules keyed by identity,
+its peers wired to the stack's own group and prefix-list IDs; pulumi-alicloud groups and
+prefix lists, imported and retained when live, protected on prod. Then the ways a user's
+mistake, a refusal or a gate must stop ``pulumi preview`` before anything is registered.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import pulumi
 import pytest
-from pulumi_runtime import COMPONENT, GROUP, PREFIX_LIST, ROOT, RULE, Run, run_program
+from pulumi_runtime import COMPONENT, GROUP, PREFIX_LIST, ROOT, RULESET, Run, run_program
 
 from sgplan.formats.current import load_current
-from sgplan.formats.resource_ids import rule_resource_name
 from sgplan.load import load_stack
 from sgplan.model.stack import Stack
 from sgplan.plan import PlanOptions, plan_stack
+from sgplan.provider.inputs import parse_inputs, rule_input, rule_name
 
 STACKS = ("dev", "staging", "prod")
-PEER_FIELDS = ("cidrIp", "ipv6CidrIp", "sourceSecurityGroupId", "prefixListId")
-RULE_INPUTS = {
-    "securityGroupId", "type", "ipProtocol", "portRange", "nicType", "policy", "priority",
-    "description", "sourceGroupOwnerId", *PEER_FIELDS,
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module", params=STACKS)
@@ -34,47 +28,41 @@ def ran(request) -> tuple[Stack, Run]:
     return load_stack(request.param, ROOT), run_program(request.param)
 
 
-def assert_valid_for_provider(inputs: dict) -> None:
-    """What pulumi-alicloud's SecurityGroupRule accepts (its schema and docs)."""
-    assert set(inputs) <= RULE_INPUTS, set(inputs) - RULE_INPUTS
-    assert inputs["type"] in ("ingress", "egress")
-    assert inputs["policy"] in ("accept", "drop")
-    assert inputs["nicType"] == "intranet"
-    assert inputs["priority"] == int(inputs["priority"]) and 1 <= inputs["priority"] <= 100
-    protocol, port_range = inputs["ipProtocol"], inputs["portRange"]
-    assert protocol in ("tcp", "udp", "icmp", "icmpv6", "gre", "all")
-    if protocol in ("tcp", "udp"):
-        start, end = (int(p) for p in port_range.split("/"))
-        assert 1 <= start <= end <= 65535
-    else:
-        assert port_range == "-1/-1"
-    peers = [f for f in PEER_FIELDS if inputs.get(f)]
-    assert len(peers) == 1, peers
-    if "cidrIp" in peers:
-        net = ipaddress.ip_network(inputs["cidrIp"])
-        assert net.version == 4 and str(net) == inputs["cidrIp"]
-    if "ipv6CidrIp" in peers:
-        net = ipaddress.ip_network(inputs["ipv6CidrIp"])
-        assert net.version == 6 and net.compressed == inputs["ipv6CidrIp"]
-    if "sourceSecurityGroupId" in peers:
-        assert inputs["sourceSecurityGroupId"].startswith("sg-")
-    if "prefixListId" in peers:
-        assert inputs["prefixListId"].startswith("pl-")
-    if "description" in inputs:
-        assert 1 <= len(inputs["description"]) <= 512
-
-
-def test_one_component_with_every_group_prefix_list_and_rule_of_the_stack(ran):
+def test_one_rule_set_per_group_and_no_per_rule_resource(ran):
     stack, run = ran
     assert [(r.name, r.custom) for r in run.of(COMPONENT)] == [(stack.name, False)]
     assert sorted(run.named(GROUP)) == sorted(g.logical_name for g in stack.groups)
+    assert sorted(run.named(RULESET)) == sorted(g.logical_name for g in stack.groups)
     assert sorted(run.named(PREFIX_LIST)) == sorted(p.name for p in stack.prefix_lists)
-    want = sorted(rule_resource_name(g.logical_name, r) for g in stack.groups for r in g.rules)
-    assert sorted(run.named(RULE)) == want and len(want) == stack.rule_count
-    assert len(run.resources) == 1 + len(stack.groups) + len(stack.prefix_lists) + len(want)
-    children = [u for u in run.urns if "alicloud:" in u]
+    assert {r.type for r in run.resources} == {COMPONENT, GROUP, RULESET} | (
+        {PREFIX_LIST} if stack.prefix_lists else set()
+    )
+    assert len(run.resources) == 1 + 2 * len(stack.groups) + len(stack.prefix_lists)
+    children = [u for u in run.urns if f"::{COMPONENT}$" in u]
     assert len(children) == len(run.resources) - 1
-    assert all(f"::{COMPONENT}$alicloud:" in u for u in children)
+
+
+def test_each_rule_set_holds_exactly_its_groups_rules_keyed_by_identity(ran):
+    stack, run = ran
+    groups, lists, sets = run.named(GROUP), run.named(PREFIX_LIST), run.named(RULESET)
+    for g in stack.groups:
+        inputs = sets[g.logical_name].inputs
+        assert inputs["groupId"] == groups[g.logical_name].id
+        assert (inputs["region"], inputs["groupName"], inputs["mode"]) == (
+            stack.region, g.name, "sync")  # fmt: skip
+        assert sorted(inputs["rules"]) == sorted(rule_name(r) for r in g.rules)
+        for rule in g.rules:
+            got = inputs["rules"][rule_name(rule)]
+            peer = rule.peer
+            if peer.kind == "group_name":
+                wired = groups[stack.group(peer.value).logical_name].id
+            elif peer.kind == "prefix_list_name":
+                wired = lists[peer.value].id
+            else:
+                wired = None
+            assert got == {k: v for k, v in rule_input(rule, wired).items()}
+        parsed, failures = parse_inputs(inputs)  # what the provider's check will see
+        assert failures == [] and len(parsed.rules) == len(g.rules)
 
 
 def test_groups_and_prefix_lists_carry_the_stack_fields(ran):
@@ -93,35 +81,6 @@ def test_groups_and_prefix_lists_carry_the_stack_fields(ran):
         }  # fmt: skip
 
 
-def test_every_rule_is_valid_for_the_provider_and_wired_to_its_peers(ran):
-    stack, run = ran
-    groups, lists, rules = run.named(GROUP), run.named(PREFIX_LIST), run.named(RULE)
-    seen_kinds = set()
-    for g in stack.groups:
-        for rule in g.rules:
-            inputs = rules[rule_resource_name(g.logical_name, rule)].inputs
-            assert_valid_for_provider(inputs)
-            assert inputs["securityGroupId"] == groups[g.logical_name].id
-            assert (inputs["type"], inputs["ipProtocol"], inputs["portRange"], inputs["policy"],
-                    inputs["priority"], inputs.get("description")) == (
-                rule.direction, rule.protocol, str(rule.ports), rule.policy, rule.priority,
-                rule.description)  # fmt: skip
-            peer = rule.peer
-            seen_kinds.add(peer.kind)
-            if peer.kind == "group_name":
-                target = groups[stack.group(peer.value).logical_name]
-                assert inputs["sourceSecurityGroupId"] == target.id
-                assert target.inputs["securityGroupName"] == peer.value
-            elif peer.kind == "prefix_list_name":
-                assert inputs["prefixListId"] == lists[peer.value].id
-                assert lists[peer.value].inputs["prefixListName"] == peer.value
-            elif peer.kind == "ipv4":
-                assert inputs["cidrIp"] == peer.value
-            else:
-                assert (peer.kind, inputs["ipv6CidrIp"]) == ("ipv6", peer.value)
-    assert {"group_name", "prefix_list_name", "ipv4"} <= seen_kinds
-
-
 def test_exports_group_ids_prefix_list_ids_and_rule_counts(ran):
     stack, run = ran
     groups, lists = run.named(GROUP), run.named(PREFIX_LIST)
@@ -133,45 +92,48 @@ def test_exports_group_ids_prefix_list_ids_and_rule_counts(ran):
     assert run.errors == []
 
 
-def test_prod_groups_are_protected_and_test_groups_are_not(ran):
+def test_prod_groups_and_rule_sets_are_protected_and_test_ones_are_not(ran):
     stack, run = ran
-    protected = {run.options[(GROUP, g.logical_name)].protect for g in stack.groups}
-    assert protected == {stack.name == "prod"}
-    assert not any(run.options[(RULE, name)].protect for name in run.named(RULE))
+    for kind in (GROUP, RULESET):
+        protected = {run.options[(kind, g.logical_name)].protect for g in stack.groups}
+        assert protected == {stack.name == "prod"}, kind
 
 
-def test_what_is_live_is_imported_and_what_is_not_is_created(ran):
-    """The program plans the stack against state/<stack>.json and imports what already exists."""
+def test_live_groups_and_lists_are_imported_and_retained_the_rest_created(ran):
+    """Adopted resources carry import IDs and retain-on-delete; created ones neither, and
+    their RuleSet goes with the group (deleted_with) instead of revoking rule by rule."""
     stack, run = ran
     snapshot = ROOT / "state" / f"{stack.name}.json"
-    if not snapshot.exists():  # dev and staging have no snapshot: everything is created
-        assert all(r.import_id is None for r in run.resources)
-        return
-    state = load_current([snapshot]).state
-    plan = plan_stack(stack, state, PlanOptions(mode="additive"))
-    groups = {r.name: r.import_id for r in run.of(GROUP)}
-    live_ids = {g.name: g.id for g in state.groups}
+    live_ids: dict[str, str] = {}
+    if snapshot.exists():
+        state = load_current([snapshot]).state
+        live_ids = {g.name: g.id or "" for g in state.groups}
+        live_lists = {p.name: p.id for p in state.prefix_lists}
+        assert {r.name: r.import_id for r in run.of(PREFIX_LIST)} == {
+            p.name: live_lists.get(p.name) for p in stack.prefix_lists
+        }
+    groups = {r.name: r for r in run.of(GROUP)}
     for g in stack.groups:
-        assert groups[g.logical_name] == live_ids.get(g.name), g.name
-    imported_rules = [r for r in run.of(RULE) if r.import_id]
-    assert len(imported_rules) == plan.adopted > 0
-    for r in imported_rules:
-        sg, direction, protocol, ports, _nic, _peer, policy, priority = r.import_id.split(":")
-        assert (
-            sg in live_ids.values()
-            and direction == r.inputs["type"]
-            and protocol == r.inputs["ipProtocol"]
-        )
-        assert (ports, policy, int(priority)) == (
-            r.inputs["portRange"],
-            r.inputs["policy"],
-            r.inputs["priority"],
-        )
-    prefix_lists = {r.name: r.import_id for r in run.of(PREFIX_LIST)}
-    assert prefix_lists == {
-        p.name: next(x.id for x in state.prefix_lists if x.name == p.name)
-        for p in stack.prefix_lists
-    }
+        adopted = live_ids.get(g.name)
+        opts = run.options[(GROUP, g.logical_name)]
+        assert groups[g.logical_name].import_id == adopted, g.name
+        assert bool(opts.retain_on_delete) == bool(adopted)
+        set_opts = run.options[(RULESET, g.logical_name)]
+        assert (set_opts.deleted_with is None) == bool(adopted)
+        assert run.named(RULESET)[g.logical_name].import_id is None
+    for r in run.of(PREFIX_LIST):
+        assert bool(run.options[(PREFIX_LIST, r.name)].retain_on_delete) == bool(r.import_id)
+    if stack.name == "prod":
+        assert sum(1 for v in live_ids.values() if v) and any(r.import_id for r in run.of(GROUP))
+
+
+def test_the_plan_the_program_checks_is_the_cli_plan():
+    """The program runs the CLI's planner on the same snapshot in the same mode: prod's
+    8 removals are in the RuleSets' hands now, not left behind."""
+    stack = load_stack("prod", ROOT)
+    state = load_current([ROOT / "state" / "prod.json"]).state
+    plan = plan_stack(stack, state, PlanOptions(mode="sync"))
+    assert plan.counts == (7, 4, 8) and not plan.blocked
 
 
 # -- a user's mistakes stop the run cleanly ------------------------------------------------------
@@ -214,7 +176,7 @@ groups:
     assert run.resources == []
 
 
-def test_a_rule_the_provider_cannot_hold_is_refused_by_name_before_any_resource(tmp_path):
+def test_a_five_tuple_rule_goes_into_the_rule_set_whole(tmp_path):
     path = write(tmp_path, """\
 name: fivetuple
 region: cn-hangzhou
@@ -224,17 +186,16 @@ groups:
     description: web
     rules:
       - {direction: ingress, service: https, peer: 0.0.0.0/0}
-      - {direction: ingress, service: ssh, peer: 10.0.0.0/8, source_ports: 1024-65535}
+      - {direction: ingress, service: ssh, peer: 10.0.0.0/8, source_ports: 1024-65535,
+         local_cidr: 192.168.1.0/24}
 """)  # fmt: skip
-    error, run = fails("dev", {"sgplan:stackFile": path, "alicloud:region": "cn-hangzhou"})
-    assert str(error) == "stack fivetuple has 1 problem (listed above); nothing was applied"
-    assert run.errors == [
-        "stack fivetuple, group fivetuple-web-app-sg, rule 2 `ingress accept tcp 22 "
-        "source-ports 1024-65535 from 10.0.0.0/8 priority 1`: uses source_ports (the API's "
-        "5-tuple fields), which pulumi-alicloud's SecurityGroupRule cannot hold; remove them "
-        "or apply this rule outside Pulumi"
-    ]
-    assert run.resources == []
+    run = run_program("dev", {"sgplan:stackFile": path, "alicloud:region": "cn-hangzhou"})
+    rules = run.named(RULESET)["fivetuple-web-app-sg"].inputs["rules"]
+    five = [r for r in rules.values() if "sourcePorts" in r]
+    assert five == [{"direction": "ingress", "protocol": "tcp", "ports": "22/22",
+                     "peer": "10.0.0.0/8", "policy": "accept", "priority": 1,
+                     "nicType": "intranet", "sourcePorts": "1024/65535",
+                     "localCidr": "192.168.1.0/24"}]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -292,7 +253,7 @@ groups:
     ok = run_program(
         "dev", {"sgplan:stackFile": write(tmp_path, waived), "alicloud:region": "cn-hangzhou"}
     )
-    assert ok.of(RULE)
+    assert ok.of(RULESET)
 
 
 def test_a_plan_the_cloud_would_refuse_stops_the_run(tmp_path):
@@ -317,3 +278,64 @@ groups:
         run.errors
     )
     assert run.resources == [] and "nothing was applied" in str(error)
+
+
+BRAKE_STACK = """\
+name: gated
+region: cn-hangzhou
+vpc_id: vpc-1
+groups:
+  - name: gated-web-app-sg
+    description: web
+    rules:
+      - {direction: egress, service: https, peer: 10.0.0.0/8}
+%s"""
+BRAKE_STATE = (
+    '{"version": 1, "region": "cn-hangzhou", "groups": [{"id": "sg-gated1", '
+    '"name": "gated-web-app-sg", "description": "web", "vpc_id": "vpc-1", "rules": ['
+    '{"direction": "ingress", "protocol": "tcp", "ports": "443/443", "peer": "10.0.0.0/8", "rule_id": "sgr-a"},'
+    '{"direction": "ingress", "protocol": "tcp", "ports": "80/80", "peer": "10.0.0.0/8", "rule_id": "sgr-b"},'
+    '{"direction": "egress", "protocol": "tcp", "ports": "443/443", "peer": "10.0.0.0/8", "rule_id": "sgr-c"}]}]}'
+)
+
+
+def gated(tmp_path: Path, extra_rule: str = "", **config: str) -> dict[str, str]:
+    snapshot = tmp_path / "gated.json"
+    snapshot.write_text(BRAKE_STATE)
+    return {"sgplan:stackFile": write(tmp_path, BRAKE_STACK % extra_rule),
+            "sgplan:state": str(snapshot), "alicloud:region": "cn-hangzhou", **config}  # fmt: skip
+
+
+def test_blast_radius_gates_stop_the_run_with_every_problem_at_once(tmp_path):
+    """Removing 2 of 3 rules (67% > 50%) and every ingress accept: both gates, plus an
+    unwaived critical finding, reported together; nothing registered."""
+    risky = "      - {direction: ingress, service: ssh, peer: 0.0.0.0/0, description: open}\n"
+    error, run = fails("dev", gated(tmp_path, risky))
+    text = "\n".join(run.errors)
+    assert "open-admin-port" in text, text
+    error, run = fails("dev", gated(tmp_path))
+    assert "stack gated has 2 problems" in str(error) and run.resources == []
+    assert any("removes 2 of its 3 rules" in e and "sgplan:maxRemoveShare" in e for e in run.errors)
+    assert any("no ingress accept" in e and "sgplan:allowNoIngress" in e for e in run.errors)
+
+
+def test_consent_in_config_lets_the_gated_plan_through(tmp_path):
+    run = run_program("dev", gated(tmp_path, **{"sgplan:maxRemoveShare": "0.7",
+                                                 "sgplan:allowNoIngress": "true"}))  # fmt: skip
+    assert run.named(RULESET)["gated-web-app-sg"].inputs["groupId"] == "sg-gated1"
+
+
+def test_additive_mode_removes_nothing_and_keeps_live_tags(tmp_path):
+    run = run_program("dev", gated(tmp_path, **{"sgplan:mode": "additive"}))
+    assert run.named(RULESET)["gated-web-app-sg"].inputs["mode"] == "additive"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [("mode", "merge", "sync, additive"), ("maxRemoveShare", "2", "a number from 0 to 1"),
+     ("allowDestroy", "yes", "true, false")],
+)  # fmt: skip
+def test_bad_gate_config_is_a_clear_error(key, value, allowed):
+    error, run = fails("dev", {"alicloud:region": "cn-hangzhou", f"sgplan:{key}": value})
+    assert f"sgplan:{key} is {value!r}; allowed: {allowed}" in str(error)
+    assert run.resources == []
