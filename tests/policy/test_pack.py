@@ -177,8 +177,9 @@ def test_the_pack_reads_what_the_sgplan_component_registers():
     resources = [
         resource(r.type, r.name, {**r.inputs, "id": r.id})
         for r in record.resources
-        if r.type in (SG, RULE, PL)
+        if r.type in (SG, RULE, PL, "sgplan:ecs:RuleSet")
     ]
+    assert {r.resource_type for r in resources} == {SG, "sgplan:ecs:RuleSet"}  # one per group
     got = run_policy("open-admin-port", resources)
     assert len(got) == 1 and "ingress accept tcp 3389 from ::/0 priority 1" in got[0][0]
-    assert got[0][1] == next(x.urn for x in resources if "3389" in x.name)
+    assert got[0][1] == urn("sgplan:ecs:RuleSet", "risky-shop-web-sg")

@@ -172,3 +172,25 @@ def _program_resources_from_dict() -> list[Any]:
                           "peer": "0.0.0.0/0"}}}, groupId=sg)  # fmt: skip
     rs.urn = _urn(RULESET, "waived-shop-web-sg")
     return [sg, rs]
+
+
+def test_the_real_component_and_a_stack_waiver(project):
+    """The program's component under Pulumi's mock runtime registers a RuleSet per group;
+    the pack judges what they carry and honours the stack's waiver until it expires."""
+    from pulumi_runtime import run
+
+    from modules.component import SecurityGroupStack, SecurityGroupStackArgs
+
+    stack = load_stack("waived", project)
+    record = run(lambda: SecurityGroupStack(stack.name, SecurityGroupStackArgs(stack)),
+                 stack="waived", config={})  # fmt: skip
+    resources = []
+    for r in record.resources:
+        if r.type in (SG, RULESET):
+            res = resource(r.type, r.name, {**r.inputs, "id": r.id})
+            res.urn = _urn(r.type, r.name)
+            resources.append(res)
+    assert sum(1 for r in resources if r.resource_type == RULESET) == len(stack.groups)
+    assert _run("open-admin-port", resources, date(2026, 6, 1)) == []
+    assert len(_run("open-admin-port", resources, date(2026, 7, 1))) == 1
+    assert len(_run("open-database-port", resources, date(2026, 6, 1))) == 1
