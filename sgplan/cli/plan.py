@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..formats.current import LoadedState, load_current
-from ..load import load_stack, project_root
+from ..load import load_stack, project_root, resolve_stack_path
 from ..model.issues import InputError
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
@@ -194,7 +194,8 @@ def plan(
     result.findings.extend(_apply_order(result, loaded))
     if effects:
         attach_effects(result, loaded.state)
-    apply_gate(result, desired, promotion_record or default_record(), allow_unpromoted)
+    apply_gate(result, desired, promotion_record or default_record(), allow_unpromoted,
+               resolve_stack_path(stack))  # fmt: skip
     if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
         from ..apply.saved import write_saved
 

@@ -158,9 +158,23 @@ def standing(target: Stack, record: Path, root: Path | None = None) -> Standing 
                     latest(entries, change, target.name), record)  # fmt: skip
 
 
-def apply_gate(plan: Plan, target: Stack, record: Path, allow: bool) -> Standing | None:
+def in_project(stack_file: Path, root: Path | None = None) -> bool:
+    """Whether a stack file belongs to the project (its ``Pulumi.<stack>.yaml`` applies)."""
+    try:
+        stack_file.resolve().relative_to(project_root(root))
+    except ValueError:
+        return False
+    return True
+
+
+def apply_gate(
+    plan: Plan, target: Stack, record: Path, allow: bool, stack_file: Path | None = None
+) -> Standing | None:
     """Add the promotion gate to ``plan`` (a prod change not rehearsed blocks it unless
-    ``allow``); a plan without changes needs no rehearsal and gets no gate."""
+    ``allow``); a plan without changes needs no rehearsal and gets no gate. A stack file
+    outside the project has no promotion path (the project's Pulumi config is not its)."""
+    if stack_file is not None and not in_project(stack_file):
+        return None
     where = standing(target, record)
     if where is None or not plan.has_changes:
         return where

@@ -13,7 +13,13 @@ from typer.testing import CliRunner
 from sgplan.cli import app
 from sgplan.load import load_stack
 from sgplan.model.build import build_stack
-from sgplan.promotion import change_digest, clone_differences, rehearsal_of, targets_of
+from sgplan.promotion import (
+    change_digest,
+    clone_differences,
+    rehearsal_of,
+    standing,
+    targets_of,
+)
 
 from .helpers import ROOT, landed, prod_snapshot, write_state
 
@@ -99,15 +105,19 @@ def test_a_failed_rehearsal_keeps_prod_blocked(files):
 def test_a_rehearsal_of_another_desired_state_does_not_count(files, tmp_path):
     run("verify", "--stack", "staging", "--current", files["staging_live"],
         "--record-file", files["record"], "--commit", SHA)  # fmt: skip
+    prod = load_stack("prod")
+    assert standing(prod, Path(files["record"])).ready
     # prod's desired state changes after the rehearsal: a new digest, nothing on record
-    changed = tmp_path / "prod-changed.json"
-    data = load_stack("prod").model_dump(mode="json")
+    data = prod.model_dump(mode="json")
     data["groups"][0]["rules"][0]["description"] = "a later edit"
-    changed.write_text(json.dumps(data))
-    out = run("plan", "--stack", str(changed), "--promotion-record", files["record"])
-    # a stack file (not stacks/prod.py) has no Pulumi.<name>.yaml of its own name unless its
-    # name is prod: this one is named prod, so the gate applies
-    assert out.exit_code == 1 and "has not been applied to staging" in out.output
+    later = standing(build_stack(data), Path(files["record"]))
+    assert later is not None and not later.ready and later.entry is None
+    assert "has not been applied to staging" in later.message()
+    # a stack file outside the project is not the project's prod: no promotion path
+    outside = tmp_path / "prod.json"
+    outside.write_text(json.dumps(data))
+    free = run("plan", "--stack", str(outside), "--promotion-record", files["record"])
+    assert free.exit_code == 0 and "[promotion]" not in free.output
 
 
 def test_a_stack_that_is_no_clone_is_recorded_as_not_rehearsing(files, tmp_path):
