@@ -1,5 +1,5 @@
-"""`sgplan verify` cost: drift + intents + lint on a landed estate of 200 groups x 100 rules
-(20,000 rules, 3 intents over every group), against its parts measured in the same run.
+"""`sgplan verify` cost: drift + intents + lint on a landed estate of 100 groups x 100 rules
+(10,000 rules, 3 intents over every group), against its parts measured in the same run.
 
     .venv/bin/python bench/bench_verify.py      # exit 1 if the target is missed
 
@@ -25,7 +25,7 @@ from sgplan.plan import PlanOptions, plan_stack  # noqa: E402
 from sgplan.plan.apply import apply_plan  # noqa: E402
 from sgplan.verify import render_text, verify_stack  # noqa: E402
 
-GROUPS, RULES, TARGET = 200, 100, 1.25
+GROUPS, RULES, TARGET = 100, 100, 1.25
 DAY = date(2026, 6, 1)
 
 
