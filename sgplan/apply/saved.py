@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..formats import jsontext
-from ..model.group import PrefixList, SecurityGroup
+from ..model.group import Member, PrefixList, SecurityGroup
 from ..model.issues import InputError
 from ..model.rule import Rule
 from ..model.stack import Stack
@@ -116,8 +116,11 @@ def _list_plan(p: PrefixListPlan) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def saved_document(plan: Plan, stack: Stack, stack_source: str | None = None) -> dict[str, Any]:
+def saved_document(
+    plan: Plan, stack: Stack, stack_source: str | None = None, members: Sequence[Member] = ()
+) -> dict[str, Any]:
     doc = plan_document(plan)
+    touched = {g.live.id for g in plan.groups if g.changed and g.live is not None and g.live.id}
     doc["saved"] = {
         "schema_version": SAVED_SCHEMA_VERSION,
         "stack_digest": stack_digest(stack),
@@ -127,14 +130,26 @@ def saved_document(plan: Plan, stack: Stack, stack_source: str | None = None) ->
         "prefix_lists": [_list_plan(p) for p in plan.prefix_lists if p.changed],
         "findings": [[f.kind, f.name, f.message, f.group, f.allowed] for f in plan.findings],
         "ids": plan.ids,
-    }
+        "members": [m.model_dump(mode="json", exclude_none=True) for m in members
+                    if touched.intersection(m.groups)],
+    }  # fmt: skip
     doc["saved"]["checksum"] = _checksum(doc)
     return doc
 
 
-def write_saved(path: Path, plan: Plan, stack: Stack, stack_source: str | None = None) -> None:
-    """Write the saved plan (whole, or not at all: a temporary file renamed into place)."""
-    text = jsontext.dumps(saved_document(plan, stack, stack_source), _ONE_LINE)
+def write_saved(
+    path: Path,
+    plan: Plan,
+    stack: Stack,
+    stack_source: str | None = None,
+    members: Sequence[Member] = (),
+) -> None:
+    """Write the saved plan (whole, or not at all: a temporary file renamed into place).
+
+    ``members``: the NICs read with the plan; those holding a touched group are kept, so
+    apply keeps each NIC under 1,000 rules as the plan did.
+    """
+    text = jsontext.dumps(saved_document(plan, stack, stack_source, members), _ONE_LINE)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
@@ -152,6 +167,7 @@ class SavedPlan:
     created_at: str
     fingerprints: dict[str, str]
     """group name -> fingerprint of the live group the plan was computed from"""
+    members: list[Member]
 
 
 def _load_rule(data: Any) -> Rule:
@@ -244,4 +260,5 @@ def read_saved(path: Path) -> SavedPlan:
         ) from None
     return SavedPlan(path, plan, str(saved.get("stack_digest")), saved.get("stack_source"),
                      str(saved.get("created_at")),
-                     {g["name"]: g["fingerprint"] for g in saved["groups"]})  # fmt: skip
+                     {g["name"]: g["fingerprint"] for g in saved["groups"]},
+                     [Member.model_validate(m) for m in saved.get("members", [])])  # fmt: skip

@@ -101,7 +101,7 @@ def apply(
         raise InputError(f"{plan_file}: the plan names no region; nothing was applied")
     from ..apply.engine import check_plan
 
-    check_plan(plan)  # refusals, gates and impossible orders: before any call
+    schedule = check_plan(plan, saved.members)  # refusals, gates, impossible orders: no call yet
     console = err()
     if not plan.has_changes:
         typer.echo("No changes. Nothing to apply.")
@@ -122,9 +122,9 @@ def apply(
         if not typer.confirm(f"Apply these changes to {plan.region}?", default=False):
             console.print("Cancelled; nothing was applied.", markup=False)
             raise typer.Exit(1)
-    schedule_total = 0
-    with _progress(schedule_total) as progress:
-        result = apply_plan(plan, writer, progress=progress, read_back=False)  # type: ignore[arg-type]
+    with _progress(schedule.calls) as progress:
+        result = apply_plan(plan, writer, members=saved.members, progress=progress,  # type: ignore[arg-type]
+                            read_back=False)  # fmt: skip
     for line in result.skipped:
         console.print(f"note: {line}", markup=False)
     typer.echo(result.summary())

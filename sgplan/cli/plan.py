@@ -199,7 +199,7 @@ def plan(
     if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
         from ..apply.saved import write_saved
 
-        write_saved(out, result, desired, stack)
+        write_saved(out, result, desired, stack, loaded.state.members)
         if fmt is not PlanFormat.json:
             emit(result, fmt, None)
         typer.echo(f"saved plan written to {out}; apply it with `sgplan apply {out}`", err=True)

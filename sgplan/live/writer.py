@@ -266,11 +266,16 @@ class EcsWriter(EcsApi):
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z")
+_ADDRESS = re.compile(r"[A-Za-z0-9_.~:/-]*\Z")
 
 
 @functools.lru_cache(maxsize=65536)
 def _quote(text: str) -> str:
-    return text if _PLAIN.match(text) else quote_plus(text)
+    if _PLAIN.match(text):
+        return text
+    if _ADDRESS.match(text):  # CIDRs and port ranges: only "/" and ":" need escaping
+        return text.replace("/", "%2F").replace(":", "%3A")
+    return quote_plus(text)
 
 
 def form_text(params: Mapping[str, str]) -> str:

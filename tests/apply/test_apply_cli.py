@@ -25,7 +25,8 @@ def _stack_file(pulled: Path, out: Path, edit=None) -> Path:
             continue
         d = g.model_dump(mode="json", exclude_none=True)
         d.pop("live", None)
-        d["rules"] = [{k: v for k, v in r.items() if k != "rule_id"} for r in d["rules"]]
+        d["rules"] = [{k: v for k, v in r.items() if k != "rule_id"} for r in d["rules"]
+                      if r["priority"] <= 100]  # legacy 110 rules cannot be declared  # fmt: skip
         groups.append(d)
     lists = [p.model_dump(mode="json", exclude_none=True) for p in state.prefix_lists]
     data = {"name": "prod", "region": state.region, "groups": groups, "prefix_lists": lists}
@@ -176,3 +177,48 @@ def test_plan_out_with_format_json_is_a_saved_plan_and_markdown_out_is_unchanged
         app, ["plan", "-s", str(stack), "--live", "-f", "markdown", "-o", str(md)], env=env
     )
     assert result.exit_code == 0 and "<details>" in md.read_text()
+
+
+def test_a_plan_with_gates_without_consent_is_refused_by_apply(tmp_path):
+    with served(prod_state()) as ecs:
+        env = {"SGPLAN_ECS_ENDPOINT": ecs.endpoint, "SGPLAN_ECS_RATE": "1000"}
+        pulled = tmp_path / "pulled.json"
+        assert (
+            runner.invoke(app, ["pull", "--stack", "prod", "--out", str(pulled)], env=env).exit_code
+            == 0
+        )
+
+        def drop_a_group(data):
+            data["groups"] = [g for g in data["groups"] if g["name"] != "prod-shop-app-sg"]
+
+        stack = _stack_file(pulled, tmp_path / "stack.json", drop_a_group)
+        plan = tmp_path / "plan.json"
+        planned = runner.invoke(
+            app, ["plan", "-s", str(stack), "--live", "--out", str(plan)], env=env
+        )
+        assert planned.exit_code == 1, planned.output  # blocked: deleting needs --allow-destroy
+        result = _apply(env, str(plan), "--yes")
+        assert result.exit_code == 1
+        assert (
+            "the plan has refusals or gates without consent; nothing was changed" in result.output
+        )
+        assert "allow with --allow-destroy" in result.output
+        _nothing_applied(ecs)
+
+
+def test_plan_says_before_any_call_when_no_safe_order_exists(tmp_path):
+    from sgplan.formats import snapshot as snap
+    from tests.apply.helpers import group_data, live_state, numbered
+
+    old = numbered(200)
+    state = live_state(group_data("test-web-sg", old))
+    current = tmp_path / "state.json"
+    snap.write(state, current)
+    want = {"name": "test", "region": "cn-hangzhou", "groups": [
+        group_data("test-web-sg", [*old[1:], {**old[0], "priority": 2}], id=state.groups[0].id)]}  # fmt: skip
+    stack = tmp_path / "stack.json"
+    stack.write_text(json.dumps(want))
+    result = runner.invoke(app, ["plan", "-s", str(stack), "-c", str(current)])
+    assert result.exit_code == 1, result.output
+    assert "apply-order" in result.output
+    assert "no order of calls keeps it under its limits" in result.output

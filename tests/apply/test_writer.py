@@ -4,6 +4,8 @@ of SPEC section 6 the endpoint answers with (no engine here: the client alone)."
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sgplan.live.client import CallFailed
 from sgplan.model.group import PrefixList, SecurityGroup
@@ -262,3 +264,25 @@ def test_every_write_is_logged_with_what_it_created():
         ("AuthorizeSecurityGroup", False, "InvalidParam.DuplicatePermissions", 0),
     ]
     assert log[0].params["Permissions.1.PortRange"] == "1/1"
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=30), max_size=8))
+def test_the_form_body_is_exactly_what_the_sdk_would_encode(params):
+    from urllib.parse import urlencode
+
+    from sgplan.live.writer import form_text
+
+    assert form_text(params) == urlencode({k: params[k] for k in sorted(params)})
+
+
+def test_modify_that_would_duplicate_another_rule_fails_with_rule_duplicate():
+    from sgplan.localecs.store import ApiError
+
+    with served(_estate()) as (ecs, w):
+        w.authorize(WEB, "ingress", [R(ports="80", peer="0.0.0.0/0")])
+        first = ecs.store.groups[WEB]["perms"][0]["SecurityGroupRuleId"]  # tcp 443 from anywhere
+        with pytest.raises(ApiError) as exc:
+            ecs.store.call("ModifySecurityGroupRule", {"RegionId": "cn-hangzhou", "SecurityGroupId": WEB,
+                           "SecurityGroupRuleId": first, "PortRange": "80/80"})  # fmt: skip
+    assert exc.value.code == "InvalidOperation.RuleDuplicate"
+    assert ecs.store.writes.log[-1].code == "InvalidOperation.RuleDuplicate"
