@@ -125,9 +125,20 @@ class SgplanProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         self._check_type(request.urn)
         raw = plain_map(request.new_inputs)
-        known = {k: (None if v is UNKNOWN else v) for k, v in raw.items()}
-        if has_unknown(known.get("rules")):
-            return CheckResponse(inputs=request.new_inputs)  # peers not known yet
+        # values Pulumi does not know yet (a new group's ID, a peer group's ID) are checked
+        # when they are known; everything else is checked now
+        known = dict(raw)
+        if known.get("groupId") is UNKNOWN:
+            known["groupId"] = "sg-known-after-apply"
+        if known.get("region") is UNKNOWN:
+            known["region"] = "known-after-apply"
+        if known.get("mode") is UNKNOWN:
+            known.pop("mode")
+        rules = known.get("rules")
+        if rules is UNKNOWN:
+            known.pop("rules")
+        elif isinstance(rules, dict):
+            known["rules"] = {n: r for n, r in rules.items() if not has_unknown(r)}
         _, failures = parse_inputs(known)
         return CheckResponse(
             inputs=request.new_inputs,

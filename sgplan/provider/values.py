@@ -1,4 +1,9 @@
-"""Pulumi property values <-> plain Python values (dicts, lists, str, float, bool, None)."""
+"""Pulumi property values <-> plain Python values (dicts, lists, str, float, bool, None).
+
+On the wire a value Pulumi does not know yet is the string :data:`pulumi.runtime.rpc.UNKNOWN`
+(the SDK's property values neither recognise it when reading nor can write their own
+``Computed``); both directions map it to :data:`UNKNOWN` here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime.rpc import UNKNOWN as WIRE_UNKNOWN
 
 
 class Unknown:
@@ -20,7 +26,7 @@ UNKNOWN = Unknown()
 
 def to_plain(value: PropertyValue) -> Any:
     inner = value.value
-    if isinstance(inner, Computed):
+    if isinstance(inner, Computed) or inner == WIRE_UNKNOWN:
         return UNKNOWN
     if isinstance(inner, Mapping):
         return {k: to_plain(v) for k, v in inner.items()}
@@ -45,7 +51,7 @@ def has_unknown(value: Any) -> bool:
 
 def from_plain(value: Any) -> PropertyValue:
     if value is UNKNOWN:
-        return PropertyValue.computed()
+        return PropertyValue(WIRE_UNKNOWN)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return PropertyValue(value)
     if isinstance(value, (int, float)):

@@ -57,13 +57,18 @@ def group_entries(g: GroupPlan, plan: Plan) -> list[Entry]:
     for c in sorted(g.update, key=lambda c: c.live.sort_key):
         out.append(Entry("~", c.live.text(plan.peer_label(c.live)),
                          [f"description: {show(c.live.description)} -> {show(c.rule.description)}"]))  # fmt: skip
-    source = "the desired groups" if plan.stack == DIFF else "the stack"
+    removes = ("not declared in the desired groups; sync mode removes it" if plan.stack == DIFF
+               else "not declared in the stack; pulumi up and sgplan apply remove it (sync mode)")  # fmt: skip
     for r in sorted(g.remove, key=lambda r: r.sort_key):
-        why = f"not declared in {source}; sync mode removes it"
+        why = removes
         out.append(Entry("-", rule_text(r, plan), [why + (f" ({r.rule_id})" if r.rule_id else "")]))
     for r in sorted(g.drift, key=lambda r: r.sort_key):
         out.append(
-            Entry("?", rule_text(r, plan), ["not declared in the stack; kept (additive mode)"])
+            Entry(
+                "?",
+                rule_text(r, plan),
+                ["not declared in the stack; kept: additive mode never removes it"],
+            )
         )
     if g.adopt_pairs:
         n = len(g.adopt_pairs)

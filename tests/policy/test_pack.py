@@ -40,6 +40,7 @@ POLICIES: dict[str, StackValidationPolicy] = {p.name: p for p in pack.policies(l
 SG = "alicloud:ecs/securityGroup:SecurityGroup"
 RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 PL = "alicloud:ecs/ecsPrefixList:EcsPrefixList"
+RULESET = "sgplan:ecs:RuleSet"
 
 
 def urn(kind: str, name: str) -> str:
@@ -163,7 +164,8 @@ def test_not_applicable_without_security_groups():
 
 def test_the_pack_reads_what_the_sgplan_component_registers():
     """The real component under Pulumi's mock runtime: the pack sees its resources (camelCase
-    inputs, IDs as the engine reports them, no dependencies: linked by ID)."""
+    inputs, IDs as the engine reports them, no dependencies: linked by ID), the rules inside
+    each group's sgplan:ecs:RuleSet."""
     stack = define_stack("risky", "cn-hangzhou", vpc_id="vpc-1", groups=[
         security_group("risky-shop-web-sg", "web", rules=[
             ingress(svc.HTTPS, from_="0.0.0.0/0", description="public"),
@@ -177,9 +179,22 @@ def test_the_pack_reads_what_the_sgplan_component_registers():
     resources = [
         resource(r.type, r.name, {**r.inputs, "id": r.id})
         for r in record.resources
-        if r.type in (SG, RULE, PL, "sgplan:ecs:RuleSet")
+        if r.type in (SG, RULE, PL, RULESET)
     ]
-    assert {r.resource_type for r in resources} == {SG, "sgplan:ecs:RuleSet"}  # one per group
+    assert {r.resource_type for r in resources} == {SG, RULESET}  # one RuleSet per group
     got = run_policy("open-admin-port", resources)
     assert len(got) == 1 and "ingress accept tcp 3389 from ::/0 priority 1" in got[0][0]
-    assert got[0][1] == urn("sgplan:ecs:RuleSet", "risky-shop-web-sg")
+    assert got[0][1] == urn(RULESET, "risky-shop-web-sg")
+
+
+def test_rule_set_peers_that_are_the_stacks_own_groups_are_linked_by_id():
+    web = group("web-sg", id="sg-web")
+    db = group("db-sg", id="sg-db")
+    rules = {"in-tcp-3306-1": {"direction": "ingress", "protocol": "tcp", "ports": "3306/3306",
+                               "peer": "sg-web", "description": "app"},
+             "in-tcp-22-2": {"direction": "ingress", "protocol": "tcp", "ports": "22/22",
+                             "peer": "0.0.0.0/0", "description": "oops"}}  # fmt: skip
+    rs = resource(RULESET, "db-sg", {"groupId": "sg-db", "region": "cn-hangzhou", "rules": rules})
+    got = run_policy("open-admin-port", [web, db, rs])
+    assert [u for _, u in got] == [urn(RULESET, "db-sg")]
+    assert "group db-sg" in got[0][0]

@@ -241,3 +241,66 @@ def test_a_managed_group_is_refused_with_a_clear_message(env):
         p.diff("lone", "sg-lone1", {}, inputs_for(desired([rule(443)]), "sg-lone1", {}))
     text = str(exc.value)
     assert "managed by cloudfw" in text and "Traceback" not in text and 'File "' not in text
+
+
+def test_check_leaves_values_known_after_apply_for_later_and_checks_the_rest(env):
+    _, p = env
+    from sgplan.provider.values import UNKNOWN
+
+    news = {"groupId": UNKNOWN, "region": REGION, "rules": {
+        "peer-unknown": {"direction": "ingress", "protocol": "tcp", "ports": "22/22",
+                         "peer": UNKNOWN},
+        "bad": {"direction": "ingress", "protocol": "udp", "ports": "0/5", "peer": "10.0.0.0/8"},
+    }}  # fmt: skip
+    inputs, failures = p.check("new", news)
+    assert [f for f, _ in failures] == ['rules["bad"].ports']
+    assert inputs["rules"]["peer-unknown"]["peer"] is UNKNOWN
+
+
+def test_previews_write_nothing_and_leave_outputs_unknown(env):
+    ecs, p = env
+    from sgplan.provider.values import UNKNOWN
+
+    reset(ecs, lone_state([rule(22)]))
+    since = len(ecs.store.writes.log)
+    news = inputs_for(desired([rule(443)]), "sg-lone1", {})
+    _, props = p.create("lone", {**news, "groupId": UNKNOWN}, preview=True)
+    assert props["groupId"] is UNKNOWN and props["ruleIds"] is UNKNOWN
+    diff = p.diff("lone", "sg-lone1", news, {**news, "groupId": UNKNOWN})
+    assert diff.changes and diff.replaces == ["groupId"]
+    props = p.update("lone", "sg-lone1", news, inputs_for(desired([rule(80)]), "sg-lone1", {}),
+                     preview=True)  # fmt: skip
+    assert props["counts"] is UNKNOWN
+    assert len(ecs.store.writes.log) == since
+
+
+def test_credentials_from_secret_config_never_reach_state_or_logs(env, tmp_path):
+    ecs, _ = env
+    reset(ecs, lone_state([rule(22)]))
+    secret = "config-secret-never-shown-91c2"
+    with plugin(
+        ecs.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID="", ALIBABA_CLOUD_ACCESS_KEY_SECRET=""
+    ) as q:
+        q.configure(region=REGION, accessKeyId="cfg-key-id", accessKeySecret=secret)
+        news = inputs_for(desired([rule(22), rule(443)]), "sg-lone1", {})
+        _, props = q.create("lone", news)
+        assert secret not in json.dumps(props)
+        ecs.store.access_keys = frozenset({"someone-else"})  # the next call is refused
+        with pytest.raises(Exception) as exc:
+            q.diff("lone", "sg-lone1", props, news)
+        assert secret not in str(exc.value)
+        q.process.terminate()
+        _, err = q.process.communicate(timeout=10)
+        assert secret.encode() not in err
+    assert "cfg-key-id" in ecs.auth_seen  # signed with the configured key, not the environment
+
+
+def test_refresh_of_a_group_deleted_outside_the_stack_drops_the_rule_set(env):
+    ecs, p = env
+    reset(ecs, lone_state([rule(22)]))
+    news = inputs_for(desired([rule(22)]), "sg-lone1", {})
+    _, props = p.create("lone", news)
+    ecs.store = EcsStore.from_state(State(region=REGION))
+    rid, gone, _ = p.read("lone", "sg-lone1", props, news)
+    assert rid == "" and gone == {}
+    p.delete("lone", "sg-lone1", props)  # nothing left to revoke: not an error

@@ -1,0 +1,5 @@
+"""``python -m sgplan.provider ENGINE_ADDRESS``: the same plugin as ``python provider/``."""
+
+from .server import main
+
+main()
