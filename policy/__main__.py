@@ -1,19 +1,33 @@
-"""CrossGuard policy pack: sgplan's lint checks on the security groups, rules and prefix
-lists a Pulumi stack registers, with the same names and severities as ``sgplan lint``
-(critical -> mandatory, warning and info -> advisory).
+"""CrossGuard policy pack: sgplan's lint checks on the security groups, rule sets
+(``sgplan:ecs:RuleSet``, one per group), rules and prefix lists a Pulumi stack registers,
+with the same names and severities as ``sgplan lint`` (critical -> mandatory, warning and
+info -> advisory).
 
 Each check is a stack validation, because what a rule exposes depends on the other rules of
-its group (a stronger drop, a shadowing accept). Violations point at the rule's (or the
-group's) URN. A policy's config may waive findings per resource:
+its group (a stronger drop, a shadowing accept). Violations point at the URN of the rule's
+resource (its RuleSet) or the group's.
 
-    {"open-admin-port": {"waived": [{"resource": "web-ssh-vendor", "reason": "vendor box",
-                                     "expires": "2026-05-31"}]}}
+Waivers are the stack's own: a rule declared with ``waive("open-admin-port", ...)`` in
+``stacks/<stack>.py`` (the Pulumi stack's name, or its ``sgplan:stackFile``) is waived here
+until the waiver expires, exactly as ``sgplan lint`` and the program's gate waive it. A
+policy's config may add waivers for what the stack cannot carry, by resource name (the
+group's logical name for a RuleSet, e.g. ``prod-shop-web-sg``) and, optionally, one rule of
+it (its key in the RuleSet's ``rules``, e.g. ``in-tcp-22-1a2b3c4d``):
+
+    {"open-admin-port": {"waived": [{"resource": "prod-shop-web-sg", "rule": "in-tcp-22-1a2b3c4d",
+                                     "reason": "vendor box", "expires": "2026-05-31"}]}}
+
+Rules that cannot be judged (their fields are not known during a preview and the stack does
+not declare them) are reported by the advisory ``rule-not-judged`` policy, never skipped
+silently.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pulumi_policy import (
@@ -36,10 +50,16 @@ from sgplan.lint.resources import (
     RULESET_TYPE,
     UNKNOWN,
     Resource,
+    StackContext,
     gather,
+    stack_context,
 )
+from sgplan.load import load_stack, project_root
+from sgplan.model.issues import InputError, StackInvalid
 
 TYPES = frozenset({GROUP_TYPE, RULE_TYPE, RULESET_TYPE, PREFIX_LIST_TYPE})
+NOT_JUDGED = "rule-not-judged"
+ROOT = project_root(Path(__file__).resolve().parent)
 LEVELS = {"critical": EnforcementLevel.MANDATORY, "warning": EnforcementLevel.ADVISORY,
           "info": EnforcementLevel.ADVISORY}  # fmt: skip
 SEVERITIES = {"critical": Severity.CRITICAL, "warning": Severity.MEDIUM, "info": Severity.LOW}
@@ -50,7 +70,15 @@ WAIVERS = PolicyConfigSchema(
             "items": {
                 "type": "object",
                 "properties": {
-                    "resource": {"type": "string", "description": "the resource's logical name"},
+                    "resource": {
+                        "type": "string",
+                        "description": "the resource's name: a group's logical name (its "
+                        "RuleSet and SecurityGroup), or a SecurityGroupRule's",
+                    },
+                    "rule": {
+                        "type": "string",
+                        "description": "one rule of the RuleSet: its key in `rules`",
+                    },
                     "reason": {"type": "string", "minLength": 3},
                     "expires": {"type": "string", "format": "date"},
                 },
@@ -78,11 +106,42 @@ def plain(resource: PolicyResource) -> Resource:
 
 
 def _plain_value(value: Any) -> Any:
+    """Plain data; a nested value unknown during preview becomes UNKNOWN (only it)."""
     if isinstance(value, Mapping):
-        return {k: _plain_value(value[k]) for k in value}
+        return {k: _known(lambda k=k: value[k]) for k in value}
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_plain_value(v) for v in value]
+        return [_known(lambda i=i: value[i]) for i in range(len(value))]
     return value
+
+
+def _known(get: Callable[[], Any]) -> Any:
+    try:
+        return _plain_value(get())
+    except UnknownValueError:
+        return UNKNOWN
+
+
+def stack_name(urn: str) -> str:
+    """``urn:pulumi:STACK::project::type::name`` -> STACK."""
+    return urn.split("::", 1)[0].removeprefix("urn:pulumi:")
+
+
+def context_for(stack: str) -> tuple[StackContext, str | None]:
+    """The stack's waivers (and declared rules) for a Pulumi stack, or why there are none."""
+    return _context(stack, ROOT)
+
+
+@functools.cache
+def _context(stack: str, root: Path) -> tuple[StackContext, str | None]:
+    from sgplan.promotion import stack_setting
+
+    try:
+        ref = stack_setting(stack, "sgplan:stackFile", root) or stack
+        return stack_context(load_stack(str(ref), root)), None
+    except StackInvalid as exc:
+        return StackContext(), f"stack {stack} is invalid ({len(exc.issues)} problems)"
+    except InputError as exc:
+        return StackContext(), str(exc)
 
 
 def validator(
@@ -92,24 +151,43 @@ def validator(
         resources = [plain(r) for r in args.resources if r.resource_type in TYPES]
         if not resources:
             args.not_applicable("no Alibaba Cloud security groups in this stack")
-        gathered = gather(resources)
+        context, problem = context_for(stack_name(resources[0].urn))
+        gathered = gather(resources, context)
         waived = _waivers(args.get_config(), today())
         names = {r.urn: r.name for r in resources}
+        note = f" (waivers in the stack not applied: {problem})" if problem else ""
         for f in lint(gathered.input, today(), [check.name]):
             urn = gathered.urn_of(f)
-            if f.waived or names.get(urn or "") in waived:
+            name = names.get(urn or "")
+            key = _rule_key(f)
+            if f.waived or (name, None) in waived or (name, key) in waived:
                 continue
-            report_violation(f"{f.location()}: {f.message}. Fix: {f.remediation}", urn)
+            report_violation(f"{f.location()}: {f.message}. Fix: {f.remediation}{note}", urn)
 
     return validate
 
 
-def _waivers(config: Mapping[str, Any], today: date) -> set[str]:
+def _rule_key(f: Any) -> str | None:
+    from sgplan.lint.resources import ruleset_rule_name
+
+    return ruleset_rule_name(f.rule.rule) if f.rule is not None else None
+
+
+def _waivers(config: Mapping[str, Any], today: date) -> set[tuple[str, str | None]]:
     return {
-        w["resource"]
+        (str(w["resource"]), w.get("rule"))
         for w in config.get("waived", ())
         if date.fromisoformat(str(w["expires"])) >= today
     }
+
+
+def not_judged(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    resources = [plain(r) for r in args.resources if r.resource_type in TYPES]
+    if not resources:
+        args.not_applicable("no Alibaba Cloud security groups in this stack")
+    context, _ = context_for(stack_name(resources[0].urn))
+    for urn, reason in gather(resources, context).skipped:
+        report_violation(f"not judged by any check: {reason}", urn)
 
 
 def policies(today: Callable[[], date] = date.today) -> list[StackValidationPolicy]:
@@ -124,6 +202,16 @@ def policies(today: Callable[[], date] = date.today) -> list[StackValidationPoli
             config_schema=WAIVERS,
         )
         for check in CHECKS.values()
+    ] + [
+        StackValidationPolicy(
+            name=NOT_JUDGED,
+            description="a rule the checks could not read (unknown during preview, or invalid)",
+            validate=not_judged,
+            enforcement_level=EnforcementLevel.ADVISORY,
+            severity=Severity.LOW,
+            remediation_steps="Run `sgplan lint --stack STACK` on the stack, or preview again "
+            "once the values are known.",
+        )
     ]
 
 

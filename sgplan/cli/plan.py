@@ -10,11 +10,12 @@ from typing import Annotated
 import typer
 
 from ..formats.current import LoadedState, load_current
-from ..load import load_stack, project_root
+from ..load import load_stack, project_root, resolve_stack_path
 from ..model.issues import InputError
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
 from ..plan.model import Finding
+from ..promotion import apply_gate, default_record
 from ..render import render_json, render_markdown, render_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
 
@@ -156,6 +157,20 @@ def plan(
             "(default: the environment and a dash, e.g. prod-)",
         ),
     ] = None,
+    allow_unpromoted: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unpromoted",
+            help="plan a change that was not applied to the "
+            "stack's rehearsal clone and verified first (the promotion gate)",
+        ),
+    ] = False,
+    promotion_record: Annotated[
+        Path | None,
+        typer.Option(
+            "--promotion-record", help="the promotion record (default state/promotion.json)"
+        ),
+    ] = None,
 ) -> None:
     """Plan a stack against its current state: rules to add, remove and re-describe."""
     desired = load_stack(stack)
@@ -179,6 +194,8 @@ def plan(
     result.findings.extend(_apply_order(result, loaded))
     if effects:
         attach_effects(result, loaded.state)
+    apply_gate(result, desired, promotion_record or default_record(), allow_unpromoted,
+               resolve_stack_path(stack))  # fmt: skip
     if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):
         from ..apply.saved import write_saved
 

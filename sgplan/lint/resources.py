@@ -1,11 +1,19 @@
 """Groups rebuilt from Pulumi resources, for the CrossGuard pack (``policy/``).
 
-The pack hands over each ``alicloud:ecs/securityGroup:SecurityGroup``,
-``alicloud:ecs/securityGroupRule:SecurityGroupRule`` and ``alicloud:ecs/ecsPrefixList:
-EcsPrefixList`` resource as plain data: snake_case properties (values not known during a
-preview replaced by :data:`UNKNOWN`) and, per property, the URNs it depends on. A rule finds
-its group (and a group or prefix-list peer) through those dependencies, which are known even
-when the IDs are not; otherwise through the ID value. This module does not import Pulumi.
+The pack hands over each ``alicloud:ecs/securityGroup:SecurityGroup``, ``sgplan:ecs:RuleSet``
+(one per group: its whole rule set, a map from a stable rule name to the rule's fields),
+``alicloud:ecs/securityGroupRule:SecurityGroupRule`` (programs that register one resource per
+rule) and ``alicloud:ecs/ecsPrefixList:EcsPrefixList`` resource as plain data: snake_case
+top-level properties (values not known during a preview replaced by :data:`UNKNOWN`) and, per
+property, the URNs it depends on. A rule finds its group (and a group or prefix-list peer)
+through those dependencies, which are known even when the IDs are not; otherwise through the
+ID value. A RuleSet rule whose peer is not known yet (a group created in the same update)
+takes the peer of the stack's rule of the same name, when the stack is given.
+
+Waivers live in the stack (``waive(...)`` on a rule): :func:`stack_context` collects them,
+keyed by group and rule identity, and every rebuilt rule of the same identity carries them,
+so the pack waives exactly what ``sgplan lint`` and the program's gate waive. This module
+does not import Pulumi.
 """
 
 from __future__ import annotations
@@ -16,17 +24,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..formats.resource_ids import rule_resource_name
 from ..model.group import PrefixList, SecurityGroup
-from ..model.rule import Rule
+from ..model.rule import Rule, RuleKey, Waiver
+from ..model.stack import Stack
 from .checks import Finding
 from .run import LintInput
 
 GROUP_TYPE = "alicloud:ecs/securityGroup:SecurityGroup"
+RULESET_TYPE = "sgplan:ecs:RuleSet"
 RULE_TYPE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 PREFIX_LIST_TYPE = "alicloud:ecs/ecsPrefixList:EcsPrefixList"
-RULESET_TYPE = "sgplan:ecs:RuleSet"
-"""one group's whole rule set (the sgplan provider): ``group_id`` and ``rules`` by name"""
-_RULE_KEYS = {"nicType": "nic_type", "sourcePorts": "source_ports", "localCidr": "local_cidr"}
 
 
 class _Unknown:
@@ -66,7 +74,30 @@ class Gathered:
         return self.group_urns.get(f.group)
 
 
-def gather(resources: Iterable[Resource]) -> Gathered:
+@dataclass(frozen=True)
+class StackContext:
+    """What the stack adds to the resources: waivers, and peers a preview does not know."""
+
+    waivers: Mapping[tuple[str, RuleKey], tuple[Waiver, ...]] = field(default_factory=dict)
+    rules: Mapping[tuple[str, str], Rule] = field(default_factory=dict)
+    environment: str | None = None
+
+
+def ruleset_rule_name(rule: Rule) -> str:
+    """The key of ``rule`` in a RuleSet's ``rules`` map (derived from its identity)."""
+    return rule_resource_name("x", rule)[2:]
+
+
+def stack_context(stack: Stack | None) -> StackContext:
+    if stack is None:
+        return StackContext()
+    waivers = {(g.name, r.key): r.waivers for g in stack.groups for r in g.rules if r.waivers}
+    rules = {(g.name, ruleset_rule_name(r)): r for g in stack.groups for r in g.rules}
+    return StackContext(waivers, rules, stack.env)
+
+
+def gather(resources: Iterable[Resource], context: StackContext | None = None) -> Gathered:
+    ctx = context or StackContext()
     items = list(resources)
     groups = [r for r in items if r.type == GROUP_TYPE]
     lists = [r for r in items if r.type == PREFIX_LIST_TYPE]
@@ -77,9 +108,6 @@ def gather(resources: Iterable[Resource]) -> Gathered:
     list_ids = {p.get("id"): list_names[p.urn] for p in lists if p.get("id")}
     rules: dict[str, list[Rule]] = {names[g.urn]: [] for g in groups}
     for r in items:
-        if r.type == RULESET_TYPE:
-            _gather_rule_set(r, out, rules, (names, ids, list_ids))
-            continue
         if r.type != RULE_TYPE:
             continue
         owner = _linked(r, "security_group_id", names, ids)
@@ -90,48 +118,88 @@ def gather(resources: Iterable[Resource]) -> Gathered:
         if rule is None:
             out.skipped.append((r.urn, problem))
             continue
-        rules.setdefault(owner, []).append(rule)
+        rules.setdefault(owner, []).append(_waived(rule, owner, ctx))
         out.rule_urns[(owner, len(rules[owner]))] = r.urn
+    lone: dict[str, Resource] = {}
+    for rs in (r for r in items if r.type == RULESET_TYPE):
+        owner = _linked(rs, "group_id", names, ids) or rs.get("group_name") or rs.get("group_id")
+        if owner is None:
+            out.skipped.append((rs.urn, "its security group is not known"))
+            continue
+        if owner not in rules:
+            rules[owner] = []
+            lone[owner] = rs
+        for rule, problem in _ruleset_rules(rs, owner, ids, list_ids, ctx):
+            if rule is None:
+                out.skipped.append((rs.urn, problem))
+                continue
+            rules[owner].append(_waived(rule, owner, ctx))
+            out.rule_urns[(owner, len(rules[owner]))] = rs.urn
     built = []
     for g in groups:
         name = names[g.urn]
         out.group_urns[name] = g.urn
         built.append(_group(g, name, tuple(rules[name])))
-    out.input = LintInput(tuple(built), tuple(_prefix_list(p, list_names[p.urn]) for p in lists))
+    for name, rs in lone.items():  # a RuleSet on a group the stack does not create
+        out.group_urns[name] = rs.urn
+        built.append(SecurityGroup(name=name, id=rs.get("group_id"), rules=tuple(rules[name])))
+    prefix_lists = tuple(_prefix_list(p, list_names[p.urn]) for p in lists)
+    out.input = LintInput(tuple(built), prefix_lists, (), ctx.environment)
     return out
 
 
-def _gather_rule_set(
-    r: Resource,
-    out: Gathered,
-    rules: dict[str, list[Rule]],
-    index: tuple[Mapping[str, str], Mapping[Any, str], Mapping[Any, str]],
-) -> None:
-    """The rules of one ``sgplan:ecs:RuleSet``; peers that are IDs of the stack's own groups
-    and prefix lists become their names again."""
-    names, ids, list_ids = index
-    owner = _linked(r, "group_id", names, ids)
-    if owner is None:
-        out.skipped.append((r.urn, "its security group is not a group of this stack"))
+def _waived(rule: Rule, group: str, ctx: StackContext) -> Rule:
+    waivers = ctx.waivers.get((group, rule.key))
+    return rule.model_copy(update={"waivers": waivers}) if waivers else rule
+
+
+_RULESET_FIELDS = {"direction": "direction", "protocol": "protocol", "ports": "ports",
+                   "policy": "policy", "priority": "priority", "nicType": "nic_type",
+                   "sourcePorts": "source_ports", "localCidr": "local_cidr",
+                   "description": "description"}  # fmt: skip
+
+
+def _ruleset_rules(
+    rs: Resource,
+    owner: str,
+    ids: Mapping[Any, str],
+    list_ids: Mapping[Any, str],
+    ctx: StackContext,
+) -> Iterable[tuple[Rule | None, str]]:
+    raw = rs.props.get("rules")
+    if raw is UNKNOWN or not isinstance(raw, Mapping):
+        yield None, "its rules are not known (yet)"
         return
-    for name, data in sorted((r.get("rules") or {}).items()):
-        where = f"{r.urn}#{name}"
-        if not isinstance(data, Mapping) or data.get("peer") is UNKNOWN:
-            out.skipped.append((where, "its peer is not known (yet)"))
+    for key in sorted(raw):
+        data = raw[key]
+        if not isinstance(data, Mapping):
+            yield None, f'rules["{key}"] is not known (yet)'
             continue
-        fields = {_RULE_KEYS.get(k, k): v for k, v in data.items() if v not in (None, UNKNOWN)}
-        peer = fields.get("peer")
-        if peer in ids:
-            fields["peer"] = f"group:{ids[peer]}"
+        declared = ctx.rules.get((owner, key))
+        peer = data.get("peer")
+        if peer is UNKNOWN or peer in (None, ""):
+            if declared is None:
+                yield None, f'rules["{key}"]: its peer is not known (yet)'
+                continue
+            peer = str(declared.peer)
+        elif peer in ids:
+            peer = f"group:{ids[peer]}"
         elif peer in list_ids:
-            fields["peer"] = f"prefix-list:{list_ids[peer]}"
-        try:
-            rule = Rule.model_validate(fields)
-        except ValidationError as exc:
-            out.skipped.append((where, "; ".join(e["msg"] for e in exc.errors(include_url=False))))
-            continue
-        rules.setdefault(owner, []).append(rule)
-        out.rule_urns[(owner, len(rules[owner]))] = r.urn
+            peer = f"prefix-list:{list_ids[peer]}"
+        fields: dict[str, Any] = {"peer": peer}
+        for name, model_field in _RULESET_FIELDS.items():
+            value = data.get(name)
+            if value is UNKNOWN:
+                yield None, f'rules["{key}"].{name} is not known (yet)'
+                break
+            if value not in (None, ""):
+                fields[model_field] = value
+        else:
+            try:
+                yield Rule.model_validate(fields), ""
+            except ValidationError as exc:
+                reason = "; ".join(e["msg"] for e in exc.errors(include_url=False))
+                yield None, f'rules["{key}"]: {reason}'
 
 
 def _group_name(g: Resource) -> str:

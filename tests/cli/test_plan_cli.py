@@ -20,9 +20,16 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
-def test_plan_the_bundled_prod_stack_against_its_snapshot():
-    result = run("plan", "--stack", "prod")
+def test_plan_the_bundled_prod_stack_against_its_snapshot(tmp_path):
+    # prod is promoted from staging: without a rehearsal on record the gate blocks (exit 1)
+    # unless overridden; the override is shown (tests/cli/test_promotion_cli.py for the rest)
+    record = str(tmp_path / "promotion.json")
+    blocked = run("plan", "--stack", "prod", "--promotion-record", record)
+    assert blocked.exit_code == 1, blocked.output
+    assert "BLOCKED: change " in blocked.output and "[promotion]" in blocked.output
+    result = run("plan", "--stack", "prod", "--allow-unpromoted", "--promotion-record", record)
     assert result.exit_code == 0, result.output
+    assert "allowed: change " in result.output and "(override given)" in result.output
     assert "current state: state/prod.json" in result.output
     assert "Plan: " in result.output and "to destroy." in result.output
     assert "Order: additions before removals" in result.output

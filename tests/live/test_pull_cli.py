@@ -94,8 +94,9 @@ def test_plan_live_matches_the_plan_against_the_snapshot(monkeypatch):
     with served(prod_state()) as ecs:
         monkeypatch.setenv("SGPLAN_ECS_ENDPOINT", ecs.endpoint)
         monkeypatch.setenv("SGPLAN_ECS_RATE", "1000")
-        live = runner.invoke(app, ["plan", "--stack", "prod", "--live", "--format", "json"])
-    snap = runner.invoke(app, ["plan", "--stack", "prod", "--format", "json"])
+        live = runner.invoke(app, ["plan", "--stack", "prod", "--live", "--format", "json",
+                                   "--allow-unpromoted"])  # fmt: skip
+    snap = runner.invoke(app, ["plan", "--stack", "prod", "--format", "json", "--allow-unpromoted"])
     assert live.exit_code == snap.exit_code == 0, live.output
     live_plan, snap_plan = json.loads(live.output), json.loads(snap.output)
     assert live_plan["sources"] == ["live cn-hangzhou"]

@@ -84,7 +84,8 @@ def run_policy(policy: str, resources: list[PolicyResource], config: dict[str, A
 
 
 def test_one_policy_per_check_with_the_same_severity():
-    assert list(POLICIES) == list(CHECKS)
+    assert list(POLICIES) == [*CHECKS, "rule-not-judged"]
+    assert POLICIES["rule-not-judged"].enforcement_level == EnforcementLevel.ADVISORY
     for name, check in CHECKS.items():
         p = POLICIES[name]
         level = (
@@ -178,8 +179,9 @@ def test_the_pack_reads_what_the_sgplan_component_registers():
     resources = [
         resource(r.type, r.name, {**r.inputs, "id": r.id})
         for r in record.resources
-        if r.type in (SG, RULESET, PL)
+        if r.type in (SG, RULE, PL, RULESET)
     ]
+    assert {r.resource_type for r in resources} == {SG, RULESET}  # one RuleSet per group
     got = run_policy("open-admin-port", resources)
     assert len(got) == 1 and "ingress accept tcp 3389 from ::/0 priority 1" in got[0][0]
     assert got[0][1] == urn(RULESET, "risky-shop-web-sg")

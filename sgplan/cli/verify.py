@@ -1,0 +1,191 @@
+"""``sgplan verify``: after ``pulumi up``, prove the change landed (exit 0) or say why not
+(exit 1), and optionally record it for the promotion gate."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ..formats.current import LoadedState, load_current
+from ..load import load_stack, project_root
+from ..model.issues import InputError
+from ..model.stack import Stack
+from ..promotion import (
+    Entry,
+    change_digest,
+    clone_differences,
+    current_commit,
+    default_record,
+    now_utc,
+    read_record,
+    stack_setting,
+    targets_of,
+    write_record,
+)
+from ..verify import Verification, render_json, render_markdown, render_text, verify_stack
+from .app import EXIT_ERROR, app, err, user_errors
+from .pull import EndpointOpt
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class VerifyMode(StrEnum):
+    sync = "sync"
+    additive = "additive"
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
+
+
+def _mode(desired: Stack, given: VerifyMode | None) -> Literal["sync", "additive"]:
+    """--mode, else the stack's ``sgplan:mode`` (what the provider applies), else sync."""
+    if given is not None:
+        return "additive" if given is VerifyMode.additive else "sync"
+    configured = stack_setting(desired.name, "sgplan:mode")
+    if configured in (None, ""):
+        return "sync"
+    if configured not in ("sync", "additive"):
+        raise InputError(
+            f"Pulumi.{desired.name}.yaml: sgplan:mode {configured!r}; allowed: sync, additive"
+        )
+    return "additive" if configured == "additive" else "sync"
+
+
+def _read_live(desired: Stack, endpoint: str | None) -> LoadedState:
+    from ..live import LiveConfig, read_live_for_stack
+    from .live_progress import live_progress
+
+    with live_progress(desired.region) as progress:
+        config = LiveConfig.from_env(desired.region, endpoint=endpoint)
+        return read_live_for_stack(desired, config, progress=progress)
+
+
+@app.command()
+@user_errors
+def verify(
+    stack: Annotated[
+        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
+    ],
+    live: Annotated[
+        bool,
+        typer.Option("--live", help="read the stack's groups from the cloud now (the default)"),
+    ] = False,
+    current: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--current",
+            "-c",
+            help="judge this state instead of a live read: snapshot, API JSON, console "
+            "export, pulumi stack export, or a folder; repeatable",
+        ),
+    ] = None,
+    mode: Annotated[
+        VerifyMode | None,
+        typer.Option(
+            "--mode",
+            "-m",
+            help="sync: live must equal the stack; additive: live "
+            "must hold what the stack declares (other rules allowed); default: the "
+            "stack's sgplan:mode in Pulumi.STACK.yaml, else sync",
+        ),
+    ] = None,
+    fmt: Annotated[
+        VerifyFormat, typer.Option("--format", "-f", help="text, markdown or json")
+    ] = VerifyFormat.text,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="also write the report to this file")
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="the day waivers are judged on (YYYY-MM-DD; default today)"),
+    ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="write the outcome to the promotion record (state/promotion.json), "
+            "which `sgplan plan` of the stacks promoted from this one checks",
+        ),
+    ] = False,
+    record_file: Annotated[
+        Path | None,
+        typer.Option("--record-file", help="the promotion record (default state/promotion.json)"),
+    ] = None,
+    commit: Annotated[
+        str | None,
+        typer.Option(
+            "--commit", help="the commit applied (default $GITHUB_SHA, $CI_COMMIT_SHA or git HEAD)"
+        ),
+    ] = None,
+    endpoint: EndpointOpt = None,
+) -> None:
+    """Prove a change landed: live equals the stack, its intents hold, no critical finding."""
+    desired = load_stack(stack)
+    if live and current:
+        raise InputError("give either --live or --current, not both")
+    loaded = load_current(current) if current else _read_live(desired, endpoint)
+    result = verify_stack(
+        desired,
+        loaded.state,
+        mode=_mode(desired, mode),
+        today=_today(today),
+        sources=loaded.sources,
+    )
+    result.warnings.extend(str(w) for w in loaded.warnings)
+    text = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt.value](
+        result
+    )
+    typer.echo(text, nl=False)
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {out}: {exc.strerror}") from None
+    if record or record_file is not None:
+        _record(desired, result, record_file or default_record(), commit)
+    if not result.passed:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _record(desired: Stack, result: Verification, path: Path, commit: str | None) -> None:
+    """One entry for the stack itself and one for each stack promoted from it."""
+    entries = read_record(path)  # a broken record fails before anything is written
+    sha = commit or current_commit(project_root())
+    when = now_utc()
+    own = change_digest(desired)
+    failed = result.failed_checks()
+    new = [Entry(own, desired.name, own, None, sha, when, result.passed, failed)]
+    console = err()
+    for name in targets_of(desired.name):
+        target = load_stack(name)
+        differences = clone_differences(target, desired)
+        if differences:
+            console.print(
+                f"warning: stack {desired.name} is not a clone of {name}'s desired state "
+                f"({'; '.join(differences)}); recorded as not rehearsing {name}",
+                markup=False,
+            )
+        ok = result.passed and not differences
+        why = failed + (["clone"] if differences else [])
+        new.append(Entry(change_digest(target), desired.name, own, name, sha, when, ok, why))
+    write_record(path, entries, new)
+    for e in new:
+        what = f"change of {e.target} rehearsed" if e.target else "stack"
+        console.print(
+            f"recorded in {path}: {what} on {e.stack} at {e.commit[:12]}: {e.outcome()}",
+            markup=False,
+        )
