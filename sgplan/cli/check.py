@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,19 +19,10 @@ from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, o
 from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, IntervalSet, cidr_interval
 from ..model.issues import InputError
 from .app import OutputFormat, app, out, user_errors
+from .options import CurrentListOpt, Direction, NicType, OptionalStackOpt, Protocol
 
-StackOption = Annotated[
-    str | None,
-    typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path"),
-]
-CurrentOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--current",
-        "-c",
-        help="current state: an sgplan snapshot or a DescribeSecurityGroupAttribute JSON body",
-    ),
-]
+StackOption = OptionalStackOpt
+CurrentOption = CurrentListOpt
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")]
 
 # The console's one-click diagnosis (SPEC 5).
@@ -56,14 +46,10 @@ def check(
         typer.Option("--group", "-g", help="a group by name or ID (repeat: groups of one NIC)"),
     ] = None,
     nic: Annotated[
-        str | None, typer.Option("--nic", "-n", help="a NIC (or instance) listed in members")
+        str | None, typer.Option("--nic", help="a NIC (or instance) listed in members")
     ] = None,
-    direction: Annotated[
-        str, typer.Option("--direction", "-d", help="ingress or egress")
-    ] = "ingress",
-    protocol: Annotated[
-        str, typer.Option("--protocol", "-p", help="tcp, udp, icmp, icmpv6 or gre")
-    ] = "tcp",
+    direction: Annotated[Direction, typer.Option("--direction", "-d")] = Direction.ingress,
+    protocol: Annotated[Protocol, typer.Option("--protocol", "-p")] = Protocol.tcp,
     port: Annotated[int | None, typer.Option("--port", help="destination port (tcp/udp)")] = None,
     peer: Annotated[
         str | None,
@@ -80,32 +66,27 @@ def check(
         bool, typer.Option("--access", help="list everything the NIC or group lets through")
     ] = False,
     nic_type: Annotated[
-        str,
-        typer.Option(
-            "--nic-type", help="classic network: intranet (private) or internet (public) traffic"
-        ),
-    ] = "intranet",
+        NicType,
+        typer.Option("--nic-type", help="classic network: intranet (private) or internet traffic"),
+    ] = NicType.intranet,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Judge packets against a NIC's groups (or one group) and say which rule decides."""
     source = one_source(stack, current)
     subject = _subject(source, group or [], nic)
     ev = evaluator(source, subject)
-    if direction not in ("ingress", "egress"):
-        raise InputError(f"direction {direction!r} is not allowed; allowed: ingress, egress")
-    if nic_type not in ("intranet", "internet"):
-        raise InputError(f"--nic-type {nic_type!r} is not allowed; allowed: intranet, internet")
     if access:
-        _print(output, _access_report(ev, subject, nic_type), _access_lines)
+        _print(output, _access_report(ev, subject, nic_type.value), _access_lines)
         return
     if peer is None:
         raise InputError("give --peer (or --access to list everything let through)")
-    checks = _checks(protocol, port, diagnose)
+    checks = _checks(protocol.value, port, diagnose)
     peers = _peer_set(peer)
+    d, nt = direction.value, nic_type.value
     if peers is not None:
-        report = _set_report(ev, subject, direction, peer, peers, checks, nic_type)
+        report = _set_report(ev, subject, d, peer, peers, checks, nt)
     else:
-        report = _packet_report(ev, subject, direction, peer, checks, nic_type)
+        report = _packet_report(ev, subject, d, peer, checks, nt)
     _print(output, report, _report_lines)
 
 

@@ -9,13 +9,24 @@ from typing import Annotated
 
 import typer
 
-from ..formats.current import LoadedState, load_current
+from ..formats.current import FORMATS, LoadedState, load_current
 from ..load import load_stack, project_root
-from ..model.issues import InputError
+from ..model.issues import InputError, Issue
+from ..model.stack import Stack, State
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
 from ..render import render_json, render_markdown, render_text
+from ..userfiles import check_out_file, write_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
+from .options import (
+    CURRENT_HELP,
+    MAX_REMOVE_SHARE,
+    ConcurrencyOpt,
+    EndpointOpt,
+    RateOpt,
+    ShareOpt,
+    StackOpt,
+)
 
 
 class PlanFormat(StrEnum):
@@ -55,24 +66,53 @@ AllowNoIngressOpt = Annotated[
     bool,
     typer.Option("--allow-no-ingress", help="consent to leaving a group with no ingress it had"),
 ]
-ShareOpt = Annotated[
-    float,
-    typer.Option("--max-remove-share", min=0.0, max=1.0,
-                 help="largest share of a group's rules a plan may remove without failing"),
-]  # fmt: skip
+NONE = "none"
 
 
-def _default_current(stack_name: str) -> Path:
-    path = project_root() / "state" / f"{stack_name}.json"
+def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState:
+    """The current state ``plan`` compares with: ``--current`` (``none`` for an empty
+    estate), else ``state/STACK.json``, else an empty estate with a warning (a new
+    environment, as the Pulumi program plans it)."""
+    if current and any(str(c) == NONE for c in current):
+        if len(current) > 1:
+            raise InputError("--current none means an empty estate; give it alone")
+        return LoadedState(
+            State(region=desired.region),
+            [Issue("--current none: planning against an empty estate (every group is created)")],
+            [NONE],
+        )
+    if current:
+        return load_current(current)
+    path = project_root() / "state" / f"{desired.name}.json"
+    if path.is_file():
+        return load_current([path])
+    return LoadedState(
+        State(region=desired.region),
+        [
+            Issue(
+                f"no snapshot {_shown(path)}: planning against an empty estate (every group is "
+                f"created); run `sgplan pull --stack {desired.name}` if the groups exist, or pass "
+                "--current none to say the estate is empty"
+            )
+        ],
+        ["(empty estate)"],
+    )
+
+
+def default_snapshot(desired: Stack) -> Path:
+    """``state/STACK.json`` of a stack; an error when missing."""
+    name = desired.name
+    path = project_root() / "state" / f"{name}.json"
     if not path.is_file():
         raise InputError(
-            f"no snapshot {path} for stack {stack_name}; run `sgplan pull --stack {stack_name}` "
-            "or pass --current with a snapshot, API JSON, console export or pulumi stack export"
+            f"no snapshot {_shown(path)} for stack {name}; run `sgplan pull --stack {name}` "
+            f"or pass --current with {FORMATS}"
         )
     return path
 
 
 def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
+    """Print the plan, or write it to ``out`` (checked before planning with check_out_file)."""
     if fmt is PlanFormat.json:
         text = render_json(plan)
     elif fmt is PlanFormat.markdown:
@@ -80,7 +120,7 @@ def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
     else:
         text = render_text(plan, colour=out is None and sys.stdout.isatty())
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
         typer.echo(f"plan written to {out}", err=True)
     else:
         typer.echo(text, nl=False)
@@ -109,21 +149,22 @@ def _warnings(loaded: LoadedState) -> list[str]:
 @app.command()
 @user_errors
 def plan(
-    stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
-    ],
+    stack: StackOpt,
     current: Annotated[
         list[Path] | None,
         typer.Option(
             "--current",
             "-c",
-            help="current state: snapshot, API JSON, console export, "
-            "pulumi stack export, or a folder; repeatable (default state/STACK.json)",
+            help=CURRENT_HELP + "; repeatable; `none` for an empty estate "
+            "(default state/STACK.json, else an empty estate with a warning)",
         ),
     ] = None,
     live: Annotated[
         bool, typer.Option("--live", help="read the current state from the cloud now")
     ] = False,
+    endpoint: EndpointOpt = None,
+    rate: RateOpt = None,
+    concurrency: ConcurrencyOpt = None,
     mode: ModeOpt = ModeChoice.sync,
     fmt: FormatOpt = PlanFormat.text,
     detailed_exitcode: DetailedOpt = False,
@@ -131,7 +172,7 @@ def plan(
     effects: EffectsOpt = True,
     allow_destroy: AllowDestroyOpt = False,
     allow_no_ingress: AllowNoIngressOpt = False,
-    max_remove_share: ShareOpt = 0.5,
+    max_remove_share: ShareOpt = MAX_REMOVE_SHARE,
     scope_prefix: Annotated[
         str | None,
         typer.Option(
@@ -142,23 +183,30 @@ def plan(
     ] = None,
 ) -> None:
     """Plan a stack against its current state: rules to add, remove and re-describe."""
+    if out is not None:
+        check_out_file(out)
     desired = load_stack(stack)
     if live and current:
         raise InputError("give either --live or --current, not both")
+    if not live and (endpoint or rate or concurrency):
+        raise InputError("--endpoint, --rate and --concurrency go with --live")
     if live:
         from ..live import LiveConfig, read_live_for_stack
         from .live_progress import live_progress
 
         with live_progress(desired.region) as progress:
-            config = LiveConfig.from_env(desired.region)
+            config = LiveConfig.from_env(
+                desired.region, endpoint=endpoint, rate=rate, concurrency=concurrency
+            )
             loaded = read_live_for_stack(desired, config, progress=progress)
     else:
-        loaded = load_current(current or [_default_current(desired.name)])
+        loaded = current_for_stack(desired, current)
     options = PlanOptions(
         mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
         allow_no_ingress=allow_no_ingress, scope_prefix=scope_prefix,
     )  # fmt: skip
-    result = plan_stack(desired, loaded.state, options, [_shown(Path(s)) for s in loaded.sources])
+    shown = [s if s in (NONE, "(empty estate)") else _shown(Path(s)) for s in loaded.sources]
+    result = plan_stack(desired, loaded.state, options, shown)
     result.warnings.extend(_warnings(loaded))
     if effects:
         attach_effects(result, loaded.state)
@@ -182,9 +230,11 @@ def diff(
     effects: EffectsOpt = True,
     allow_destroy: AllowDestroyOpt = False,
     allow_no_ingress: AllowNoIngressOpt = False,
-    max_remove_share: ShareOpt = 1.0,
+    max_remove_share: ShareOpt = MAX_REMOVE_SHARE,
 ) -> None:
     """The console's "restore rules" preview between two groups or two exports."""
+    if out is not None:
+        check_out_file(out)
     before = load_current([current])
     after = load_current([desired])
     regions = {before.state.region, after.state.region} - {None}

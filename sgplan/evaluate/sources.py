@@ -22,18 +22,23 @@ from .evaluator import Evaluator
 Source = Stack | State
 
 
-def load_current(path: Path) -> State:
+def load_current(path: Path | Sequence[Path]) -> State:
     """A current state from a path, in any format the planner reads (snapshot, API JSON,
     console files, ``pulumi stack export``, a folder). A rule that cannot be read is an error
     here: a verdict must not quietly ignore a live rule."""
-    loaded = read_current([path])
+    paths = [path] if isinstance(path, Path) else list(path)
+    loaded = read_current(paths)
     if loaded.warnings:
-        raise InputError(f"{path}: " + "; ".join(str(w) for w in loaded.warnings))
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(f"{where}: " + "; ".join(str(w) for w in loaded.warnings))
     return loaded.state
 
 
-def one_source(stack: str | None, current: Path | None) -> Source:
-    """The stack (by name or path) or the current state (a file) a user named: exactly one."""
+def one_source(stack: str | None, current: Path | Sequence[Path] | None) -> Source:
+    """The stack (by name or path) or the current state (files, folders) a user named:
+    exactly one."""
+    if not current:
+        current = None
     if (stack is None) == (current is None):
         raise InputError("give either --stack NAME or --current PATH (exactly one)")
     if current is not None:

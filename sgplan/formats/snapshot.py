@@ -15,6 +15,7 @@ from ..model.group import Member, PrefixList, SecurityGroup
 from ..model.issues import InputError
 from ..model.rule import Rule
 from ..model.stack import State
+from ..userfiles import read_text
 from . import jsontext
 
 SNAPSHOT_VERSION = 1
@@ -87,6 +88,13 @@ def loads(text: str, source: str = "snapshot") -> State:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or "groups" not in data:
         raise InputError(f"{source}: not an sgplan snapshot (no 'groups' key)")
+    for key in ("groups", "prefix_lists", "members"):
+        if key in data and not isinstance(data[key], list):
+            found = "null" if data[key] is None else type(data[key]).__name__
+            raise InputError(
+                f"{source}: '{key}' is {found}; allowed: a list (write [] for none), so that "
+                "a damaged snapshot is never read as an empty estate"
+            )
     version = data.get("version", SNAPSHOT_VERSION)
     if version != SNAPSHOT_VERSION:
         raise InputError(
@@ -96,10 +104,7 @@ def loads(text: str, source: str = "snapshot") -> State:
 
 
 def read(path: Path) -> State:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot {path}: {exc.strerror}") from None
+    text = read_text(path, "snapshot")
     return loads(text, source=str(path))
 
 
