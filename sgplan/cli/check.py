@@ -43,18 +43,27 @@ def check(
     current: CurrentOption = None,
     group: Annotated[
         list[str] | None,
-        typer.Option("--group", "-g", help="a group by name or ID (repeat: groups of one NIC)"),
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="GROUP",
+            help="a group by name or ID (repeat: groups of one NIC)",
+        ),
     ] = None,
     nic: Annotated[
-        str | None, typer.Option("--nic", help="a NIC (or instance) listed in members")
+        str | None,
+        typer.Option("--nic", metavar="NIC", help="a NIC (or instance) listed in members"),
     ] = None,
     direction: Annotated[Direction, typer.Option("--direction", "-d")] = Direction.ingress,
     protocol: Annotated[Protocol, typer.Option("--protocol", "-p")] = Protocol.tcp,
-    port: Annotated[int | None, typer.Option("--port", help="destination port (tcp/udp)")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", metavar="PORT", help="destination port (tcp/udp)")
+    ] = None,
     peer: Annotated[
         str | None,
         typer.Option(
             "--peer",
+            metavar="PEER",
             help="source (ingress) or destination (egress): an address, a CIDR, internet, "
             "group:NAME, sg-..., or an address and groups of one member",
         ),

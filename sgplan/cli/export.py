@@ -83,21 +83,30 @@ def export_files(
 @app.command()
 @user_errors
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder to write the files to")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="PATH", help="folder to write the files to")
+    ],
     current: CurrentListOpt = None,
     stack: Annotated[
         str | None,
-        typer.Option("--stack", "-s", help=STACK_HELP + ": export its state/STACK.json"),
+        typer.Option(
+            "--stack", "-s", metavar="NAME|FILE", help=STACK_HELP + ": export its state/STACK.json"
+        ),
     ] = None,
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="json, csv or both")
     ] = ExportFormat.json,
     day: Annotated[
         str | None,
-        typer.Option("--date", help="date in the CSV file names, YYYY-MM-DD (default today)"),
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="date in the CSV file names, YYYY-MM-DD (default today)",
+        ),
     ] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="region when the state does not say it")
+        str | None,
+        typer.Option("--region", metavar="REGION", help="region when the state does not say it"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
 ) -> None:

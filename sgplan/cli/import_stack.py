@@ -100,11 +100,14 @@ def _warn(lines: Sequence[str]) -> None:
 @app.command("import")
 @user_errors
 def import_stack(
-    name: Annotated[str, typer.Option("--name", "-n", help="name of the stack to write")],
+    name: Annotated[
+        str, typer.Option("--name", "-n", metavar="NAME", help="name of the stack to write")
+    ],
     sources: Annotated[
         list[Path] | None,
         typer.Option(
             "--from",
+            metavar="PATH",
             help=f"current state: {FORMATS}, or a folder of them; repeatable",
         ),
     ] = None,
@@ -112,6 +115,7 @@ def import_stack(
         str | None,
         typer.Option(
             "--region",
+            metavar="REGION",
             help="region of the stack (default: the state's; another region declares the "
             "groups there, without live IDs or group and prefix-list peers, as the console's "
             "cross-region import does)",
@@ -119,7 +123,9 @@ def import_stack(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="write the module to this file (default: stdout)"),
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="write the module to this file (default: stdout)"
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite --out if it exists")] = False,
     include_managed: Annotated[
@@ -133,6 +139,7 @@ def import_stack(
         str | None,
         typer.Option(
             "--vpc",
+            metavar="VPC",
             help="VPC of groups whose source names none (console CSV files), or the target "
             "VPC when --region moves the groups; with --live, the VPC to read",
         ),

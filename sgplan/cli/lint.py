@@ -42,7 +42,9 @@ def lint_command(
     current: CurrentOption = None,
     check: Annotated[
         list[CheckName] | None,
-        typer.Option("--check", help="run only this check (repeatable)", show_choices=False),
+        typer.Option(
+            "--check", metavar="CHECK", help="run only this check (repeatable)", show_choices=False
+        ),
     ] = None,
     min_severity: Annotated[
         Severity,
@@ -50,7 +52,11 @@ def lint_command(
     ] = Severity.warning,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="the day waivers are judged on (YYYY-MM-DD; default today)"),
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="the day waivers are judged on (YYYY-MM-DD; default today)",
+        ),
     ] = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:

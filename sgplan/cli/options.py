@@ -21,30 +21,38 @@ from ..formats.current import FORMATS
 STACK_HELP = "stack name (stacks/NAME.py) or a stack file path"
 CURRENT_HELP = f"current state: {FORMATS}, or a folder of them"
 
-StackOpt = Annotated[str, typer.Option("--stack", "-s", help=STACK_HELP)]
-OptionalStackOpt = Annotated[str | None, typer.Option("--stack", "-s", help=STACK_HELP)]
-CurrentOpt = Annotated[Path | None, typer.Option("--current", "-c", help=CURRENT_HELP)]
+StackOpt = Annotated[str, typer.Option("--stack", "-s", metavar="NAME|FILE", help=STACK_HELP)]
+OptionalStackOpt = Annotated[
+    str | None, typer.Option("--stack", "-s", metavar="NAME|FILE", help=STACK_HELP)
+]
+CurrentOpt = Annotated[
+    Path | None, typer.Option("--current", "-c", metavar="PATH", help=CURRENT_HELP)
+]
 CurrentListOpt = Annotated[
     list[Path] | None,
-    typer.Option("--current", "-c", help=CURRENT_HELP + "; repeatable"),
+    typer.Option("--current", "-c", metavar="PATH", help=CURRENT_HELP + "; repeatable"),
 ]
-VpcOpt = Annotated[str | None, typer.Option("--vpc", help="VPC ID (vpc-...)")]
+VpcOpt = Annotated[str | None, typer.Option("--vpc", metavar="VPC", help="VPC ID (vpc-...)")]
 
 EndpointOpt = Annotated[
     str | None,
     typer.Option(
         "--endpoint",
+        metavar="HOST[:PORT]",
         help="ECS API host[:port] (default ecs.REGION.aliyuncs.com; env SGPLAN_ECS_ENDPOINT)",
     ),
 ]
 RateOpt = Annotated[
     float | None,
-    typer.Option("--rate", min=0.1, help="requests a second (default 50; env SGPLAN_ECS_RATE)"),
+    typer.Option(
+        "--rate", metavar="N", min=0.1, help="requests a second (default 50; env SGPLAN_ECS_RATE)"
+    ),
 ]
 ConcurrencyOpt = Annotated[
     int | None,
     typer.Option(
         "--concurrency",
+        metavar="N",
         min=1,
         max=64,
         help="requests in flight (default 8; env SGPLAN_ECS_CONCURRENCY)",
@@ -56,6 +64,7 @@ ShareOpt = Annotated[
     float,
     typer.Option(
         "--max-remove-share",
+        metavar="SHARE",
         min=0.0,
         max=1.0,
         help="largest share of a group's rules a plan may remove without failing",

@@ -52,7 +52,9 @@ DetailedOpt = Annotated[
     bool,
     typer.Option("--detailed-exitcode", help="exit 2 when there are changes (0 none, 1 error)"),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="write the plan to this file")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", metavar="PATH", help="write the plan to this file")
+]
 EffectsOpt = Annotated[
     bool,
     typer.Option(
@@ -67,6 +69,7 @@ AllowNoIngressOpt = Annotated[
     typer.Option("--allow-no-ingress", help="consent to leaving a group with no ingress it had"),
 ]
 NONE = "none"
+EMPTY = "(empty estate)"
 
 
 def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState:
@@ -79,7 +82,7 @@ def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState
         return LoadedState(
             State(region=desired.region),
             [Issue("--current none: planning against an empty estate (every group is created)")],
-            [NONE],
+            [f"{NONE} {EMPTY}"],
         )
     if current:
         return load_current(current)
@@ -95,7 +98,7 @@ def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState
                 "--current none to say the estate is empty"
             )
         ],
-        ["(empty estate)"],
+        [EMPTY],
     )
 
 
@@ -155,6 +158,7 @@ def plan(
         typer.Option(
             "--current",
             "-c",
+            metavar="PATH",
             help=CURRENT_HELP + "; repeatable; `none` for an empty estate "
             "(default state/STACK.json, else an empty estate with a warning)",
         ),
@@ -177,6 +181,7 @@ def plan(
         str | None,
         typer.Option(
             "--scope-prefix",
+            metavar="PREFIX",
             help="live groups named with this prefix belong to the stack "
             "(default: the environment and a dash, e.g. prod-)",
         ),
@@ -205,7 +210,7 @@ def plan(
         mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
         allow_no_ingress=allow_no_ingress, scope_prefix=scope_prefix,
     )  # fmt: skip
-    shown = [s if s in (NONE, "(empty estate)") else _shown(Path(s)) for s in loaded.sources]
+    shown = [s if s.endswith(EMPTY) else _shown(Path(s)) for s in loaded.sources]
     result = plan_stack(desired, loaded.state, options, shown)
     result.warnings.extend(_warnings(loaded))
     if effects:
@@ -218,10 +223,14 @@ def plan(
 @user_errors
 def diff(
     current: Annotated[
-        Path, typer.Argument(help="the groups as they are (any current-state format)")
+        Path,
+        typer.Argument(metavar="CURRENT", help="the groups as they are (any current-state format)"),
     ],
     desired: Annotated[
-        Path, typer.Argument(help="the groups as they should be (any current-state format)")
+        Path,
+        typer.Argument(
+            metavar="DESIRED", help="the groups as they should be (any current-state format)"
+        ),
     ],
     mode: ModeOpt = ModeChoice.sync,
     fmt: FormatOpt = PlanFormat.text,

@@ -23,21 +23,30 @@ from .options import ConcurrencyOpt, EndpointOpt, GroupType, OptionalStackOpt, R
 def pull(
     stack: OptionalStackOpt = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="without --stack: the region to read")
+        str | None,
+        typer.Option("--region", metavar="REGION", help="without --stack: the region to read"),
     ] = None,
     vpc: VpcOpt = None,
     group_ids: Annotated[
-        list[str] | None, typer.Option("--group-id", help="without --stack: only these groups")
+        list[str] | None,
+        typer.Option("--group-id", metavar="SG", help="without --stack: only these groups"),
     ] = None,
     tags: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="without --stack: only groups tagged KEY=VALUE (repeatable)"),
+        typer.Option(
+            "--tag",
+            metavar="KEY=VALUE",
+            help="without --stack: only groups tagged KEY=VALUE (repeatable)",
+        ),
     ] = None,
     group_type: Annotated[
         GroupType | None, typer.Option("--type", help="without --stack: only this group type")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="snapshot path (default state/STACK.json)")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="snapshot path (default state/STACK.json)"
+        ),
     ] = None,
     endpoint: EndpointOpt = None,
     rate: RateOpt = None,

@@ -59,7 +59,10 @@ def test_import_writes_a_file_and_refuses_to_overwrite_it(tmp_path):
     assert first.stdout == "" and out.read_text().startswith('"""Stack prod')
     again = run("import", "--from", PROD, "--name", "prod", "--out", out)
     assert again.exit_code == 1
-    assert f"error: {out} exists; pass --force to overwrite it (a backup is kept)" in again.stderr.replace("\n", "")
+    assert (
+        f"error: {out} exists; pass --force to overwrite it (a backup is kept)"
+        in again.stderr.replace("\n", "")
+    )
     forced = run("import", "--from", PROD, "--name", "prod", "--out", out, "--force",
                  "--include-managed")  # fmt: skip
     assert forced.exit_code == 0, forced.output

@@ -125,8 +125,14 @@ def test_a_current_state_file_and_group_ids(tmp_path):
         (["--nic", "eni-x", "--peer", "1.1.1.1"], "no NIC or instance 'eni-x'"),
         (["-g", "demo-shop-web-sg", "--peer", "1.1.1.1"], "tcp needs a destination port 1-65535"),
         (["-g", "demo-shop-web-sg", "--peer", "1.1.1", "--port", "1"], "is not one address"),
-        (["-g", "demo-shop-web-sg", "-d", "sideways", "--peer", "1.1.1.1"], "'sideways' is not one of 'ingress', 'egress'"),
-        (["-g", "demo-shop-web-sg", "-p", "all", "--peer", "1.1.1.1"], "'all' is not one of 'tcp', 'udp', 'icmp', 'icmpv6', 'gre'"),
+        (
+            ["-g", "demo-shop-web-sg", "-d", "sideways", "--peer", "1.1.1.1"],
+            "'sideways' is not one of 'ingress', 'egress'",
+        ),
+        (
+            ["-g", "demo-shop-web-sg", "-p", "all", "--peer", "1.1.1.1"],
+            "'all' is not one of 'tcp', 'udp', 'icmp', 'icmpv6', 'gre'",
+        ),
         (["-g", "demo-shop-web-sg"], "give --peer"),
     ],
 )
