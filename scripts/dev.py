@@ -118,6 +118,7 @@ def lock() -> int:
         "# scripts/dev.py installs with `pip install -c constraints.txt`).\n"
     )
     CONSTRAINTS.write_text(header + "\n".join(pins) + "\n")
+    (VENV / ".sgplan-installed").write_text(_stamp_text())  # the venv is what it pins
     print(f"wrote {CONSTRAINTS.relative_to(ROOT)}: {len(pins)} pins")
     return 0
 

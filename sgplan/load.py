@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from .model.build import build_stack, issues_from_validation
 from .model.issues import InputError, StackInvalid
 from .model.stack import Stack
-from .userfiles import read_text
+from .userfiles import read_text, shown_path
 
 STACK_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 
@@ -60,7 +60,8 @@ def resolve_stack_path(ref: str, root: Path | None = None) -> Path:
             return candidate
     known = stack_names(base)
     hint = f"; known stacks: {', '.join(known)}" if known else ""
-    raise InputError(f"no stack {ref!r}: not a stack file and not in {base / 'stacks'}{hint}")
+    where = shown_path(base / "stacks")
+    raise InputError(f"no stack {ref!r}: not a stack file and not in {where}{hint}")
 
 
 def read_data_file(path: Path) -> Any:

@@ -65,6 +65,14 @@ def read_text(path: Path, what: str = "") -> str:
     return decode_text(data, label)
 
 
+def shown_path(path: Path) -> str:
+    """A path as a user would write it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
 def check_out_file(path: Path, option: str = "--out") -> None:
     """Refuse, before any work, an output file that cannot be written: a folder, a path under
     a missing folder or a file, or a folder that is not writable."""
