@@ -63,6 +63,14 @@ class IntentResult:
     intent: Intent
     passed: bool
     detail: str
+    checkable: bool = True
+
+    @property
+    def status(self) -> str:
+        """``pass``, ``fail`` or ``not checkable`` (a group it names is not live yet)."""
+        if not self.passed:
+            return "fail"
+        return "pass" if self.checkable else "not checkable"
 
     def title(self) -> str:
         return intent_text(self.intent)
@@ -72,9 +80,19 @@ class IntentResult:
             "number": self.number,
             "name": self.intent.name,
             "intent": self.title(),
+            "status": self.status,
             "passed": self.passed,
+            "checkable": self.checkable,
             "detail": self.detail,
         }
+
+
+class NotLive(Exception):
+    """A group of the stack that is not in the current state: not created yet, or renamed."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
 
 
 def intent_text(intent: Intent) -> str:
@@ -114,20 +132,39 @@ class _World:
         for g in self.source.groups:
             if (declared.id and g.id == declared.id) or (not declared.id and g.name == name):
                 return g
-        raise InputError(
-            f"intent {intent}: group {name} of stack {self.stack.name} is not in the current "
-            "state (pin its live ID with id= if it was renamed)"
-        )
+        raise NotLive(name)
 
     def check(self, number: int, intent: Intent) -> IntentResult:
+        """Every target is checked; a group that is not live yet is listed as not checkable
+        (never hides a failure of another group)."""
         targets = [g.name for g in self.stack.groups] if intent.target == "*" else [intent.target]
+        held: list[str] = []
+        missing: list[str] = []
+        failures: list[str] = []
         for name in targets:
-            for subject in subjects_joining(self.source, self.group(name, number)):
-                failure = self._failure(number, intent, subject)
-                if failure:
-                    return IntentResult(number, intent, False, failure)
-        checked = ", ".join(targets)
-        return IntentResult(number, intent, True, f"holds for {checked}")
+            try:
+                for subject in subjects_joining(self.source, self.group(name, number)):
+                    failure = self._failure(number, intent, subject)
+                    if failure:
+                        failures.append(failure)
+                        break
+                else:
+                    held.append(name)
+            except NotLive as gone:
+                missing.append(gone.name)
+        unchecked = (
+            f"not checkable for {', '.join(dict.fromkeys(missing))}: not in the current state "
+            "(not live yet; pin its live ID with id= if it was renamed)"
+            if missing
+            else ""
+        )
+        if failures:
+            detail = "; ".join([failures[0], *([unchecked] if unchecked else [])])
+            return IntentResult(number, intent, False, detail, not missing)
+        parts = ([f"holds for {', '.join(held)}"] if held else []) + (
+            [unchecked] if unchecked else []
+        )
+        return IntentResult(number, intent, True, "; ".join(parts), not missing)
 
     def _failure(self, number: int, intent: Intent, target: Subject) -> str | None:
         remote = intent.source.strip()

@@ -23,6 +23,7 @@ from . import jsonload
 from .model.build import build_stack, issues_from_validation
 from .model.issues import InputError, StackInvalid
 from .model.stack import Stack
+from .userfiles import read_text, shown_path
 
 STACK_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 
@@ -59,15 +60,13 @@ def resolve_stack_path(ref: str, root: Path | None = None) -> Path:
             return candidate
     known = stack_names(base)
     hint = f"; known stacks: {', '.join(known)}" if known else ""
-    raise InputError(f"no stack {ref!r}: not a stack file and not in {base / 'stacks'}{hint}")
+    where = shown_path(base / "stacks")
+    raise InputError(f"no stack {ref!r}: not a stack file and not in {where}{hint}")
 
 
 def read_data_file(path: Path) -> Any:
     """Parse a JSON or YAML file, with a clear error naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    text = read_text(path)
     if path.suffix == ".json":
         try:
             return jsonload.loads(text)
@@ -112,6 +111,7 @@ def _import_module(path: Path, root: Path | None) -> ModuleType:
 
 
 def _from_python(path: Path, root: Path | None) -> Stack:
+    read_text(path)  # a file that is not UTF-8 text is named as such, not as a SyntaxError
     try:
         module = _import_module(path, root)
         builder = getattr(module, "build", None)

@@ -156,8 +156,23 @@ def test_on_a_current_state_groups_are_found_by_pinned_id_or_name():
     (web, db) = results(st, live)
     assert web[0] is False and "group old-web-name drops ingress tcp/443" in web[1]
     assert db == (True, "holds for db")
-    with pytest.raises(InputError, match="group db of stack t is not in the current state"):
-        run_intents(st, State(groups=(live.groups[0],)))
+    web_only = run_intents(st, State(groups=(live.groups[0],)))
+    assert [r.status for r in web_only] == ["fail", "not checkable"]
+    assert web_only[1].detail == (
+        "not checkable for db: not in the current state (not live yet; pin its live ID with "
+        "id= if it was renamed)"
+    )
+
+
+def test_a_group_not_live_yet_never_hides_a_failure_of_another():
+    st = stack(
+        [dict(WEB46, id="sg-web1"), grp("db")],
+        [intent("deny", "tcp", 443, "internet", "*", name="nothing public")],
+    )
+    only_web = State(groups=(st.group("web"),))
+    (result,) = run_intents(st, only_web)
+    assert result.status == "fail" and not result.checkable
+    assert "accepts ingress tcp/443" in result.detail and "not checkable for db" in result.detail
 
 
 def test_a_source_that_cannot_be_read_is_a_clear_error():

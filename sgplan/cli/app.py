@@ -9,19 +9,80 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
+import typer.core
 
 from ..model.issues import InputError, StackInvalid
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+try:  # typer >= 0.20 vendors click
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+
+class _Group(typer.core.TyperGroup):
+    """Exit codes a pipeline can trust: usage errors (unknown flag, missing option, bad
+    value) exit 1 like every other error, not click's 2, which is reserved for changes and
+    drift under ``--detailed-exitcode``. ``sgplan`` alone prints the help and exits 0."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as exc:
+            raise _one(exc) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise _one(exc) from None
+
+
+def _one(exc: UsageError) -> UsageError:
+    exc.exit_code = EXIT_OK if isinstance(exc, NoArgsIsHelpError) else EXIT_ERROR
+    return exc
+
+
 app = typer.Typer(
     name="sgplan",
-    help="Alibaba Cloud ECS security groups as typed Python stacks: validate, plan, check.",
+    cls=_Group,
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("sgplan")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            from .. import __version__ as number
+        typer.echo(f"sgplan {number}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_version, help="print the version and exit"
+    ),
+) -> None:
+    """Alibaba Cloud ECS security groups as typed Python stacks: validate, plan, check.
+
+    Exit codes: 0 success or no changes, 1 any error, 2 changes or drift (only with
+    --detailed-exitcode).
+    """
 
 
 class OutputFormat(StrEnum):
@@ -30,10 +91,6 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_CHANGES = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 

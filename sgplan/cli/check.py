@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,19 +19,10 @@ from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, r
 from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, IntervalSet, cidr_interval
 from ..model.issues import InputError
 from .app import EXIT_ERROR, OutputFormat, app, err, out, user_errors
+from .options import CurrentListOpt, Direction, NicType, OptionalStackOpt, Protocol
 
-StackOption = Annotated[
-    str | None,
-    typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path"),
-]
-CurrentOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--current",
-        "-c",
-        help="current state: an sgplan snapshot or a DescribeSecurityGroupAttribute JSON body",
-    ),
-]
+StackOption = OptionalStackOpt
+CurrentOption = CurrentListOpt
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json")]
 
 # The console's one-click diagnosis (SPEC 5).
@@ -53,22 +43,27 @@ def check(
     current: CurrentOption = None,
     group: Annotated[
         list[str] | None,
-        typer.Option("--group", "-g", help="a group by name or ID (repeat: groups of one NIC)"),
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="GROUP",
+            help="a group by name or ID (repeat: groups of one NIC)",
+        ),
     ] = None,
     nic: Annotated[
-        str | None, typer.Option("--nic", "-n", help="a NIC (or instance) listed in members")
+        str | None,
+        typer.Option("--nic", metavar="NIC", help="a NIC (or instance) listed in members"),
     ] = None,
-    direction: Annotated[
-        str, typer.Option("--direction", "-d", help="ingress or egress")
-    ] = "ingress",
-    protocol: Annotated[
-        str, typer.Option("--protocol", "-p", help="tcp, udp, icmp, icmpv6 or gre")
-    ] = "tcp",
-    port: Annotated[int | None, typer.Option("--port", help="destination port (tcp/udp)")] = None,
+    direction: Annotated[Direction, typer.Option("--direction", "-d")] = Direction.ingress,
+    protocol: Annotated[Protocol, typer.Option("--protocol", "-p")] = Protocol.tcp,
+    port: Annotated[
+        int | None, typer.Option("--port", metavar="PORT", help="destination port (tcp/udp)")
+    ] = None,
     peer: Annotated[
         str | None,
         typer.Option(
             "--peer",
+            metavar="PEER",
             help="source (ingress) or destination (egress): an address, a CIDR, internet, "
             "group:NAME, sg-..., or an address and groups of one member",
         ),
@@ -85,7 +80,7 @@ def check(
         ),
     ] = False,
     nic_type: Annotated[
-        str | None,
+        NicType | None,
         typer.Option(
             "--nic-type",
             help="classic network: only intranet (private) or internet (public) traffic; "
@@ -107,12 +102,8 @@ def check(
         return
     subject = _subject(source, group or [], nic)
     ev = evaluator(source, subject)
-    if direction not in ("ingress", "egress"):
-        raise InputError(f"direction {direction!r} is not allowed; allowed: ingress, egress")
-    if nic_type is not None and nic_type not in ("intranet", "internet"):
-        raise InputError(f"--nic-type {nic_type!r} is not allowed; allowed: intranet, internet")
     classic = any(g.network == "classic" for g in subject.groups)
-    nic_types = [nic_type] if nic_type else (["internet", "intranet"] if classic else ["intranet"])
+    nic_types = [nic_type.value] if nic_type else (["internet", "intranet"] if classic else ["intranet"])
     if access:
         reports = [_access_report(ev, subject, t, classic) for t in nic_types]
         _print_all(output, reports, _access_lines, unreadable)
@@ -124,17 +115,17 @@ def check(
                 "everything let through)"
             )
         peer = "internet"  # the console's diagnosis probes from the internet
-    checks = _checks(protocol, port, diagnose)
+    checks = _checks(protocol.value, port, diagnose)
     peers = _peer_set(peer)
     reports = []
     for t in nic_types:
         if peers is not None:
-            report = _set_report(ev, subject, direction, peer, peers, checks, t)
+            report = _set_report(ev, subject, direction.value, peer, peers, checks, t)
         else:
             _known_groups(source, peer)
             if t == "internet" and parse_endpoint(peer)[1]:
                 continue  # group peers act on private traffic only
-            report = _packet_report(ev, subject, direction, peer, checks, t)
+            report = _packet_report(ev, subject, direction.value, peer, checks, t)
         if classic:
             report["nic_type"] = t
         reports.append(report)
@@ -316,10 +307,3 @@ def _report_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _print(output: OutputFormat, report: dict[str, Any], lines: Any) -> None:
-    console = out()
-    if output is OutputFormat.json:
-        console.print_json(json.dumps(report))
-        return
-    for line in lines(report):
-        console.print(line, markup=False)

@@ -11,10 +11,13 @@ import typer
 
 from ..formats import console
 from ..formats.current import load_current
+from ..load import load_stack
 from ..model.issues import InputError
 from ..model.stack import State
+from ..userfiles import check_out_folder
 from .app import app, err, plural, user_errors
-from .plan import _default_current
+from .options import STACK_HELP, CurrentListOpt
+from .plan import default_snapshot
 
 
 class ExportFormat(StrEnum):
@@ -80,29 +83,30 @@ def export_files(
 @app.command()
 @user_errors
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="folder to write the files to")],
-    current: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--current",
-            "-c",
-            help="current state: snapshot, API JSON, console export, pulumi stack export, "
-            "or a folder; repeatable",
-        ),
-    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="PATH", help="folder to write the files to")
+    ],
+    current: CurrentListOpt = None,
     stack: Annotated[
         str | None,
-        typer.Option("--stack", "-s", help="export the stack's snapshot state/STACK.json"),
+        typer.Option(
+            "--stack", "-s", metavar="NAME|FILE", help=STACK_HELP + ": export its state/STACK.json"
+        ),
     ] = None,
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="json, csv or both")
     ] = ExportFormat.json,
     day: Annotated[
         str | None,
-        typer.Option("--date", help="date in the CSV file names, YYYY-MM-DD (default today)"),
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="date in the CSV file names, YYYY-MM-DD (default today)",
+        ),
     ] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="region when the state does not say it")
+        str | None,
+        typer.Option("--region", metavar="REGION", help="region when the state does not say it"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
 ) -> None:
@@ -113,7 +117,8 @@ def export(
     """
     if bool(current) == bool(stack):
         raise InputError("give either --current PATH or --stack NAME (one of them)")
-    sources = current or [_default_current(str(stack))]
+    check_out_folder(out)
+    sources = current or [default_snapshot(load_stack(str(stack)))]
     loaded = load_current(sources)
     for w in loaded.warnings:
         err().print(f"warning: {w}", markup=False)

@@ -1,11 +1,16 @@
 """``sgplan lint``: risky and useless rules, judged on what is reachable. Exit 1 on any
-unwaived critical finding."""
+unwaived critical finding.
+
+The output ends with one line per check that found something (counts by severity, waived
+apart), so a 20,000-rule estate reads as a summary; ``--min-severity`` (default warning)
+chooses which findings are listed one by one."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +22,10 @@ from ..lint.risks import load_risks
 from ..model.issues import InputError
 from .app import EXIT_ERROR, OutputFormat, app, user_errors
 from .check import CurrentOption, FormatOption, StackOption
+from .options import Severity
+from .problems import json_problems
+
+CheckName = StrEnum("CheckName", {name: name for name in CHECKS})  # type: ignore[misc]
 
 
 def _today(value: str | None) -> date:
@@ -28,21 +37,28 @@ def _today(value: str | None) -> date:
         raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
 
 
-@app.command("lint")
+@app.command("lint", epilog="Checks: " + ", ".join(CHECKS) + ".")
 @user_errors
 def lint_command(
     stack: StackOption = None,
     current: CurrentOption = None,
     check: Annotated[
-        list[str] | None,
-        typer.Option("--check", help="run only this check (repeatable): " + ", ".join(CHECKS)),
+        list[CheckName] | None,
+        typer.Option(
+            "--check", metavar="CHECK", help="run only this check (repeatable)", show_choices=False
+        ),
     ] = None,
     min_severity: Annotated[
-        str, typer.Option("--min-severity", help="critical, warning or info")
-    ] = "info",
+        Severity,
+        typer.Option("--min-severity", help="list findings of this severity and above"),
+    ] = Severity.warning,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="the day waivers are judged on (YYYY-MM-DD; default today)"),
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="the day waivers are judged on (YYYY-MM-DD; default today)",
+        ),
     ] = None,
     risks: Annotated[
         Path | None,
@@ -54,39 +70,77 @@ def lint_command(
 ) -> None:
     """Risk and hygiene checks on a stack or a current state (exit 1 on unwaived critical,
     or when part of the input could not be read: the rest is judged all the same)."""
-    if min_severity not in SEVERITIES:
-        raise InputError(
-            f"--min-severity {min_severity!r} is not allowed; allowed: {', '.join(SEVERITIES)}"
-        )
-    extra = load_risks(risks) if risks is not None else []
-    source, unreadable = read_source(stack, current)
-    findings = lint(source, _today(today), check, unreadable=unreadable, risks=extra)
-    shown = [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(min_severity)]
+    with json_problems(output is OutputFormat.json):
+        extra = load_risks(risks) if risks is not None else []
+        source, unreadable = read_source(stack, current)
+        wanted = [c.value for c in check] if check else None
+        findings = lint(source, _today(today), wanted, unreadable=unreadable, risks=extra)
+    limit = SEVERITIES.index(min_severity.value)
+    shown = [f for f in findings if SEVERITIES.index(f.severity) <= limit]
     failing = blocking(findings)
     # written at once (rich printing line by line was 40% of a 100,000-rule lint)
     if output is OutputFormat.json:
-        doc = {"findings": [f.as_dict() for f in shown], "blocking": len(failing),
-               "passed": not failing}  # fmt: skip
+        doc = {
+            "findings": [f.as_dict() for f in shown],
+            "min_severity": min_severity.value,
+            "hidden": len(findings) - len(shown),
+            "summary": _summary(findings),
+            "blocking": len(failing),
+            "passed": not failing,
+        }
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        typer.echo("\n".join(_lines(shown, findings)))
+        typer.echo("\n".join(_lines(shown, findings, min_severity.value)))
     if failing:
         raise typer.Exit(EXIT_ERROR)
 
 
-def _lines(shown: list[Finding], every: list[Finding]) -> list[str]:
+def _summary(every: list[Finding]) -> list[dict[str, object]]:
+    """Per check that found something: counts by severity (unwaived) and waived."""
+    rows: list[dict[str, object]] = []
+    for name, check in CHECKS.items():
+        mine = [f for f in every if f.check == name]
+        if not mine:
+            continue
+        waived = sum(1 for f in mine if f.waived)
+        rows.append(
+            {"check": name, "severity": check.severity, "found": len(mine) - waived,
+             "waived": waived}
+        )  # fmt: skip
+    return rows
+
+
+def _lines(shown: list[Finding], every: list[Finding], min_severity: str) -> list[str]:
     lines: list[str] = []
     for f in shown:
         lines.append(f.text())
         if not f.waived:
             lines.append(f"    fix: {f.remediation}")
+    summary = _summary(every)
+    if summary:
+        if lines:
+            lines.append("")
+        width = max(len(str(r["check"])) for r in summary)
+        lines.append(f"{'check':<{width}}  severity  found  waived")
+        for r in summary:
+            lines.append(
+                f"{r['check']!s:<{width}}  {r['severity']!s:<8}  {r['found']!s:>5}  "
+                f"{r['waived']!s:>6}"
+            )
+    hidden = len(every) - len(shown)
+    if hidden:
+        lower = [s for s in SEVERITIES[SEVERITIES.index(min_severity) + 1 :]]
+        lines.append(
+            f"{hidden} {' and '.join(lower)} finding(s) not listed; "
+            f"--min-severity {lower[-1]} lists them."
+        )
     counts = Counter(f.severity for f in every if not f.waived)
     waived = sum(1 for f in every if f.waived)
     parts = [f"{counts.get(s, 0)} {s}" for s in SEVERITIES]
-    summary = ", ".join(parts) + (f" ({waived} waived)" if waived else "")
+    total = ", ".join(parts) + (f" ({waived} waived)" if waived else "")
     verdict = "fails: unwaived critical findings" if counts.get("critical") else "passes"
     unjudged = sum(1 for f in every if f.check in ("cannot-judge", "unreadable-rule"))
     if unjudged:
-        summary += f"; {unjudged} rule(s) not judged (see cannot-judge / unreadable-rule)"
-    lines.append(f"Lint {verdict}: {summary}.")
+        total += f"; {unjudged} rule(s) not judged (see cannot-judge / unreadable-rule)"
+    lines.append(f"Lint {verdict}: {total}.")
     return lines

@@ -9,15 +9,26 @@ from typing import Annotated
 
 import typer
 
-from ..formats.current import LoadedState, load_current
+from ..formats.current import FORMATS, LoadedState, load_current
 from ..load import load_stack, project_root, resolve_stack_path
-from ..model.issues import InputError
+from ..model.issues import InputError, Issue
+from ..model.stack import Stack, State
 from ..plan import Plan, PlanOptions, diff_states, plan_stack
 from ..plan.effects import attach_effects
 from ..plan.model import Finding
 from ..promotion import apply_gate, default_record
 from ..render import render_json, render_markdown, render_text
+from ..userfiles import check_out_file, write_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
+from .options import (
+    CURRENT_HELP,
+    MAX_REMOVE_SHARE,
+    ConcurrencyOpt,
+    EndpointOpt,
+    RateOpt,
+    ShareOpt,
+    StackOpt,
+)
 
 
 class PlanFormat(StrEnum):
@@ -48,6 +59,7 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
+        metavar="PATH",
         help="write the plan to this file; a .json file (or -f json) "
         "is a saved plan that `sgplan apply FILE` applies exactly as shown",
     ),
@@ -65,24 +77,54 @@ AllowNoIngressOpt = Annotated[
     bool,
     typer.Option("--allow-no-ingress", help="consent to leaving a group with no ingress it had"),
 ]
-ShareOpt = Annotated[
-    float,
-    typer.Option("--max-remove-share", min=0.0, max=1.0,
-                 help="largest share of a group's rules a plan may remove without failing"),
-]  # fmt: skip
+NONE = "none"
+EMPTY = "(empty estate)"
 
 
-def _default_current(stack_name: str) -> Path:
-    path = project_root() / "state" / f"{stack_name}.json"
+def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState:
+    """The current state ``plan`` compares with: ``--current`` (``none`` for an empty
+    estate), else ``state/STACK.json``, else an empty estate with a warning (a new
+    environment, as the Pulumi program plans it)."""
+    if current and any(str(c) == NONE for c in current):
+        if len(current) > 1:
+            raise InputError("--current none means an empty estate; give it alone")
+        return LoadedState(
+            State(region=desired.region),
+            [Issue("--current none: planning against an empty estate (every group is created)")],
+            [f"{NONE} {EMPTY}"],
+        )
+    if current:
+        return load_current(current)
+    path = project_root() / "state" / f"{desired.name}.json"
+    if path.is_file():
+        return load_current([path])
+    return LoadedState(
+        State(region=desired.region),
+        [
+            Issue(
+                f"no snapshot {_shown(path)}: planning against an empty estate (every group is "
+                f"created); run `sgplan pull --stack {desired.name}` if the groups exist, or pass "
+                "--current none to say the estate is empty"
+            )
+        ],
+        [EMPTY],
+    )
+
+
+def default_snapshot(desired: Stack) -> Path:
+    """``state/STACK.json`` of a stack; an error when missing."""
+    name = desired.name
+    path = project_root() / "state" / f"{name}.json"
     if not path.is_file():
         raise InputError(
-            f"no snapshot {path} for stack {stack_name}; run `sgplan pull --stack {stack_name}` "
-            "or pass --current with a snapshot, API JSON, console export or pulumi stack export"
+            f"no snapshot {_shown(path)} for stack {name}; run `sgplan pull --stack {name}` "
+            f"or pass --current with {FORMATS}"
         )
     return path
 
 
 def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
+    """Print the plan, or write it to ``out`` (checked before planning with check_out_file)."""
     if fmt is PlanFormat.json:
         text = render_json(plan)
     elif fmt is PlanFormat.markdown:
@@ -90,7 +132,7 @@ def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
     else:
         text = render_text(plan, colour=out is None and sys.stdout.isatty())
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
         typer.echo(f"plan written to {out}", err=True)
     else:
         typer.echo(text, nl=False)
@@ -126,21 +168,23 @@ def _warnings(loaded: LoadedState) -> list[str]:
 @app.command()
 @user_errors
 def plan(
-    stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
-    ],
+    stack: StackOpt,
     current: Annotated[
         list[Path] | None,
         typer.Option(
             "--current",
             "-c",
-            help="current state: snapshot, API JSON, console export, "
-            "pulumi stack export, or a folder; repeatable (default state/STACK.json)",
+            metavar="PATH",
+            help=CURRENT_HELP + "; repeatable; `none` for an empty estate "
+            "(default state/STACK.json, else an empty estate with a warning)",
         ),
     ] = None,
     live: Annotated[
         bool, typer.Option("--live", help="read the current state from the cloud now")
     ] = False,
+    endpoint: EndpointOpt = None,
+    rate: RateOpt = None,
+    concurrency: ConcurrencyOpt = None,
     mode: ModeOpt = ModeChoice.sync,
     fmt: FormatOpt = PlanFormat.text,
     detailed_exitcode: DetailedOpt = False,
@@ -148,11 +192,12 @@ def plan(
     effects: EffectsOpt = True,
     allow_destroy: AllowDestroyOpt = False,
     allow_no_ingress: AllowNoIngressOpt = False,
-    max_remove_share: ShareOpt = 0.5,
+    max_remove_share: ShareOpt = MAX_REMOVE_SHARE,
     scope_prefix: Annotated[
         str | None,
         typer.Option(
             "--scope-prefix",
+            metavar="PREFIX",
             help="live groups named with this prefix belong to the stack "
             "(default: the environment and a dash, e.g. prod-)",
         ),
@@ -173,23 +218,30 @@ def plan(
     ] = None,
 ) -> None:
     """Plan a stack against its current state: rules to add, remove and re-describe."""
+    if out is not None:
+        check_out_file(out)
     desired = load_stack(stack)
     if live and current:
         raise InputError("give either --live or --current, not both")
+    if not live and (endpoint or rate or concurrency):
+        raise InputError("--endpoint, --rate and --concurrency go with --live")
     if live:
         from ..live import LiveConfig, read_live_for_stack
         from .live_progress import live_progress
 
         with live_progress(desired.region) as progress:
-            config = LiveConfig.from_env(desired.region)
+            config = LiveConfig.from_env(
+                desired.region, endpoint=endpoint, rate=rate, concurrency=concurrency
+            )
             loaded = read_live_for_stack(desired, config, progress=progress)
     else:
-        loaded = load_current(current or [_default_current(desired.name)])
+        loaded = current_for_stack(desired, current)
     options = PlanOptions(
         mode=mode.value, max_remove_share=max_remove_share, allow_destroy=allow_destroy,
         allow_no_ingress=allow_no_ingress, scope_prefix=scope_prefix,
     )  # fmt: skip
-    result = plan_stack(desired, loaded.state, options, [_shown(Path(s)) for s in loaded.sources])
+    shown = [s if s.endswith(EMPTY) else _shown(Path(s)) for s in loaded.sources]
+    result = plan_stack(desired, loaded.state, options, shown)
     result.warnings.extend(_warnings(loaded))
     result.findings.extend(_apply_order(result, loaded))
     if effects:
@@ -212,10 +264,14 @@ def plan(
 @user_errors
 def diff(
     current: Annotated[
-        Path, typer.Argument(help="the groups as they are (any current-state format)")
+        Path,
+        typer.Argument(metavar="CURRENT", help="the groups as they are (any current-state format)"),
     ],
     desired: Annotated[
-        Path, typer.Argument(help="the groups as they should be (any current-state format)")
+        Path,
+        typer.Argument(
+            metavar="DESIRED", help="the groups as they should be (any current-state format)"
+        ),
     ],
     mode: ModeOpt = ModeChoice.sync,
     fmt: FormatOpt = PlanFormat.text,
@@ -224,9 +280,11 @@ def diff(
     effects: EffectsOpt = True,
     allow_destroy: AllowDestroyOpt = False,
     allow_no_ingress: AllowNoIngressOpt = False,
-    max_remove_share: ShareOpt = 1.0,
+    max_remove_share: ShareOpt = MAX_REMOVE_SHARE,
 ) -> None:
     """The console's "restore rules" preview between two groups or two exports."""
+    if out is not None:
+        check_out_file(out)
     before = load_current([current])
     after = load_current([desired])
     regions = {before.state.region, after.state.region} - {None}

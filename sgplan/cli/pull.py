@@ -9,54 +9,42 @@ import typer
 
 from ..formats import snapshot
 from ..load import load_stack, project_root
-from ..model.issues import InputError
+from ..model.issues import InputError, StackInvalid
+from ..model.stack import State
+from ..userfiles import check_out_file
 from .app import EXIT_CHANGES, app, err, plural, user_errors
-
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="ECS API host[:port] (default ecs.REGION.aliyuncs.com; "
-                 "env SGPLAN_ECS_ENDPOINT)"),
-]  # fmt: skip
-RateOpt = Annotated[
-    float | None,
-    typer.Option("--rate", min=0.1, help="requests a second (default 50; env SGPLAN_ECS_RATE)"),
-]
-ConcurrencyOpt = Annotated[
-    int | None,
-    typer.Option("--concurrency", min=1, max=64, help="requests in flight (default 8)"),
-]
+from .options import ConcurrencyOpt, EndpointOpt, GroupType, OptionalStackOpt, RateOpt, VpcOpt
 
 
 @app.command()
 @user_errors
 def pull(
-    stack: Annotated[
-        str | None,
-        typer.Option(
-            "--stack",
-            "-s",
-            help="stack name (stacks/NAME.py) or a stack file: "
-            "reads its region and VPC, writes state/STACK.json",
-        ),
-    ] = None,
+    stack: OptionalStackOpt = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="without --stack: the region to read")
+        str | None,
+        typer.Option("--region", metavar="REGION", help="without --stack: the region to read"),
     ] = None,
-    vpc: Annotated[
-        str | None, typer.Option("--vpc", help="without --stack: only groups of this VPC")
-    ] = None,
+    vpc: VpcOpt = None,
     group_ids: Annotated[
-        list[str] | None, typer.Option("--group-id", help="without --stack: only these groups")
+        list[str] | None,
+        typer.Option("--group-id", metavar="SG", help="without --stack: only these groups"),
     ] = None,
     tags: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="without --stack: only groups tagged KEY=VALUE (repeatable)"),
+        typer.Option(
+            "--tag",
+            metavar="KEY=VALUE",
+            help="without --stack: only groups tagged KEY=VALUE (repeatable)",
+        ),
     ] = None,
     group_type: Annotated[
-        str | None, typer.Option("--type", help="without --stack: normal or enterprise")
+        GroupType | None, typer.Option("--type", help="without --stack: only this group type")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="snapshot path (default state/STACK.json)")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="snapshot path (default state/STACK.json)"
+        ),
     ] = None,
     endpoint: EndpointOpt = None,
     rate: RateOpt = None,
@@ -64,11 +52,20 @@ def pull(
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="exit 2 when the snapshot changed")
     ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="write the snapshot even when the read finds none of the stack's groups "
+            "or none of the previous snapshot's",
+        ),
+    ] = False,
 ) -> None:
     """Read live groups from the ECS API and write a snapshot (sorted, stable, diffable).
 
     Credentials come from the Alibaba Cloud default chain (environment, profile, ECS RAM
-    role); nothing is written unless every call succeeded.
+    role); nothing is written unless every call succeeded. With --stack, --vpc or no
+    selector, the stack's (or VPC's) groups are read; --region reads every group.
     """
     from ..live import Filters, LiveConfig, filters_for_stack, read_live  # the SDK: only here
     from .live_progress import live_progress
@@ -83,16 +80,20 @@ def pull(
         region, filters = desired.region, filters_for_stack(desired)
         path = out or project_root() / "state" / f"{desired.name}.json"
     elif region and out:
-        if group_type not in (None, "normal", "enterprise"):
-            raise InputError(f"--type {group_type}: allowed: normal, enterprise")
-        filters = Filters(vpc_id=vpc, group_ids=list(group_ids or ()), group_type=group_type,
+        filters = Filters(vpc_id=vpc, group_ids=list(group_ids or ()),
+                          group_type=group_type.value if group_type else None,
                           tags=_tags(tags or []))  # fmt: skip
         path = out
     else:
         raise InputError("give --stack NAME, or --region REGION with --out FILE")
+    if out is None:
+        path.parent.mkdir(parents=True, exist_ok=True)  # state/ of a fresh project
+    check_out_file(path)
     config = LiveConfig.from_env(region, endpoint=endpoint, rate=rate, concurrency=concurrency)
     with live_progress(region) as progress:
         result = read_live(config, filters, progress=progress)
+    if stack is not None and not allow_empty:
+        _refuse_loss(result.state, path, region)
     changed = snapshot.write(result.state, path)
     state = result.state
     stats = result.stats
@@ -119,3 +120,26 @@ def _tags(items: list[str]) -> dict[str, str]:
             raise InputError(f"--tag {item!r}: expected KEY=VALUE")
         out[key] = value
     return out
+
+
+def _refuse_loss(state: State, path: Path, region: str) -> None:
+    """Refuse to replace a snapshot with a read that found nothing of the stack (wrong
+    account, VPC or credentials) or none of the groups the previous snapshot had."""
+    if not state.groups:
+        raise InputError(
+            f"the read found none of the stack's groups in {region} (wrong account, VPC or "
+            f"credentials?); {path} is left as it was; pass --allow-empty to write an empty "
+            "snapshot"
+        )
+    if not path.is_file():
+        return
+    try:
+        before = snapshot.read(path)
+    except (InputError, StackInvalid):
+        return  # an unreadable old snapshot is replaced: nothing in it could be used
+    old = {g.id for g in before.groups if g.id}
+    if old and not old & {g.id for g in state.groups if g.id}:
+        raise InputError(
+            f"the read found none of the {plural(len(old), 'group')} of {path} (wrong account "
+            f"or credentials?); {path} is left as it was; pass --allow-empty to replace it"
+        )

@@ -4,8 +4,6 @@ static half of clone-test-then-apply). Exit 1 when an intent does not hold."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
@@ -14,25 +12,26 @@ from ..intents import run_intents
 from ..load import load_stack
 from .app import EXIT_ERROR, OutputFormat, app, err, out, plural, user_errors
 from .check import CurrentOption, FormatOption
+from .options import StackOpt
 
 
 @app.command("test")
 @user_errors
 def test_command(
-    stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
-    ],
+    stack: StackOpt,
     current: CurrentOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Check the stack's intents (on its desired groups, or on --current)."""
     st = load_stack(stack)
-    loaded = load_current([current]) if isinstance(current, Path) else None
+    loaded = load_current(list(current)) if current else None
     state = loaded.state if loaded is not None else None
     unreadable = loaded.warnings if loaded is not None else []
     results = run_intents(st, state)
     failed = [r for r in results if not r.passed]
-    where = f"current state {current}" if current else f"stack {st.name}"
+    unchecked = [r for r in results if r.passed and not r.checkable]
+    shown = ", ".join(str(c) for c in current or ())
+    where = f"current state {shown}" if current else f"stack {st.name}"
     if output is OutputFormat.json:
         out().print_json(
             json.dumps(
@@ -41,20 +40,23 @@ def test_command(
                     "on": where,
                     "results": [r.as_dict() for r in results],
                     "passed": not failed,
+                    "not_checkable": len(unchecked),
                 }
             )
         )
     else:
         console = out()
         for r in results:
-            console.print(f"{'PASS' if r.passed else 'FAIL'} {r.title()}", markup=False)
+            console.print(f"{r.status.upper()} {r.title()}", markup=False)
             console.print(f"     {r.detail}", markup=False)
         if not results:
             console.print(f"stack {st.name} declares no intents.", markup=False)
         else:
+            held = len(results) - len(failed) - len(unchecked)
+            verb = "holds" if held == 1 else "hold"
+            extra = f", {len(unchecked)} not checkable" if unchecked else ""
             console.print(
-                f"{plural(len(results) - len(failed), 'intent')} hold, {len(failed)} failed "
-                f"on {where}.",
+                f"{plural(held, 'intent')} {verb}, {len(failed)} failed{extra} on {where}.",
                 markup=False,
             )
     for u in unreadable:  # judged without them: say so, and fail

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..lint import gate
 from ..load import load_stack
+from ..model.issues import Issue, StackInvalid
 from ..model.stack import Stack
 from ..model.validate import group_quota, prefix_list_index
 from .app import OutputFormat, app, out, plural, user_errors
+from .options import StackOpt
+from .problems import json_problems
 
 if TYPE_CHECKING:
     from rich.table import Table
-
-StackOpt = Annotated[
-    str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file path")
-]
 
 
 def summary_table(stack: Stack) -> Table:
@@ -42,6 +44,20 @@ def summary_table(stack: Stack) -> Table:
     return table
 
 
+def apply_problems(stack: Stack, today: date) -> list[Issue]:
+    """What the apply path refuses although the model holds it: the Pulumi program (and
+    ``sgplan apply``) stop on unwaived critical lint findings before any call."""
+    out: list[Issue] = []
+    for f in gate(stack, today):
+        issue = f.issue(stack.name)
+        message = (
+            f"pulumi up refuses this unwaived critical finding: {issue.message} "
+            f"(or waive it: waive({f.check!r}, reason, expires))"
+        )
+        out.append(replace(issue, message=message))
+    return out
+
+
 @app.command()
 @user_errors
 def validate(
@@ -50,8 +66,13 @@ def validate(
         OutputFormat, typer.Option("--format", "-f", help="text or json")
     ] = OutputFormat.text,
 ) -> None:
-    """Validate a stack against every rule and limit; print a summary (exit 1 on problems)."""
-    st = load_stack(stack)
+    """Validate a stack against every rule and limit, and what the apply path refuses
+    (unwaived critical findings); print a summary (exit 1 on problems)."""
+    with json_problems(output is OutputFormat.json):
+        st = load_stack(stack)
+        problems = apply_problems(st, date.today())
+        if problems:
+            raise StackInvalid(st.name, problems)
     if output is OutputFormat.json:
         out().print_json(
             json.dumps(

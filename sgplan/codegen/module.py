@@ -136,7 +136,7 @@ class _Writer:
                     if self.cross
                     else "the source does not say (console CSV files carry no VPC)"
                 )
-                raise InputError(f"group {x.name}: no VPC to declare, {why}; give --vpc-id")
+                raise InputError(f"group {x.name}: no VPC to declare, {why}; give --vpc")
             if vpc != x.group.vpc_id:
                 x.group = x.group.model_copy(update={"vpc_id": vpc})
             vpcs.add(vpc)

@@ -22,32 +22,41 @@ from .evaluator import Evaluator
 Source = Stack | State
 
 
-def load_current(path: Path) -> State:
+def load_current(path: Path | Sequence[Path]) -> State:
     """A current state from a path, in any format the planner reads (snapshot, API JSON,
     console files, ``pulumi stack export``, a folder). A rule that cannot be read is an error
     here: a verdict must not quietly ignore a live rule (:func:`read_source` judges the rest
     and reports the unreadable ones instead)."""
-    loaded = read_current([path])
+    paths = [path] if isinstance(path, Path) else list(path)
+    loaded = read_current(paths)
     if loaded.warnings:
-        raise InputError(f"{path}: " + "; ".join(str(w) for w in loaded.warnings))
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(f"{where}: " + "; ".join(str(w) for w in loaded.warnings))
     return loaded.state
 
 
-def read_source(stack: str | None, current: Path | None) -> tuple[Source, list[Issue]]:
+def read_source(
+    stack: str | None, current: Path | Sequence[Path] | None
+) -> tuple[Source, list[Issue]]:
     """The stack or current state a user named (exactly one), and what in it could not be
     read (rules without a peer, malformed bodies...): those are reported as errors by the
     caller while everything readable is still judged."""
+    if not current:
+        current = None
     if (stack is None) == (current is None):
         raise InputError("give either --stack NAME or --current PATH (exactly one)")
     if current is not None:
-        loaded = read_current([current])
+        loaded = read_current([current] if isinstance(current, Path) else list(current))
         return loaded.state, list(loaded.warnings)
     assert stack is not None
     return load_stack(stack), []
 
 
-def one_source(stack: str | None, current: Path | None) -> Source:
-    """The stack (by name or path) or the current state (a file) a user named: exactly one."""
+def one_source(stack: str | None, current: Path | Sequence[Path] | None) -> Source:
+    """The stack (by name or path) or the current state (files, folders) a user named:
+    exactly one."""
+    if not current:
+        current = None
     if (stack is None) == (current is None):
         raise InputError("give either --stack NAME or --current PATH (exactly one)")
     if current is not None:

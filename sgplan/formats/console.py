@@ -24,6 +24,7 @@ from ..model.group import SecurityGroup
 from ..model.issues import InputError, Issue
 from ..model.limits import CONSOLE_IMPORT_MAX_RULES, PRIORITY_MAX
 from ..model.rule import Rule
+from ..userfiles import read_text
 from .api import PERMISSION_FIELDS, attribute_body, group_from_attribute, rules_from_permissions
 
 JSON_NAME = re.compile(r"^ecs_(?P<region>[a-z]{2}-[a-z0-9-]+?)_(?P<sg>sg-[A-Za-z0-9]+)\.json$")
@@ -92,11 +93,9 @@ def read(path: Path) -> ConsoleFile:
         )
     match = m_json or m_csv
     assert match is not None
+    problems: list[Issue] = []
     region, sg_id = match["region"], match["sg"]
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    text = read_text(path)
     if m_json:
         try:
             body = json.loads(text)
@@ -108,19 +107,65 @@ def read(path: Path) -> ConsoleFile:
             raise InputError(f"{path}: expected a security group body or a list of rules")
         body = {**body, "SecurityGroupId": body.get("SecurityGroupId") or sg_id}
     else:
-        rows = list(csv.DictReader(io.StringIO(text)))
-        unknown = set(rows[0]) - set(PERMISSION_FIELDS) if rows else set()
-        if unknown:
-            raise InputError(
-                f"{path}: unknown column(s) {', '.join(sorted(unknown))}; allowed: API field names "
-                + ", ".join(PERMISSION_FIELDS)
-            )
+        rows, problems = _csv_rows(text, path)
         body = {"SecurityGroupId": sg_id, "Permissions": {"Permission": rows}}
     group, warnings = group_from_attribute(body, source=str(path))
+    warnings = problems + warnings
     if m_csv and all(r.nic_type == "intranet" for r in group.rules):
         # a CSV carries no VpcId; rules that are all intranet mean a VPC group
         group = group.model_copy(update={"network": "vpc"})
     return ConsoleFile(group, region, warnings)
+
+
+# Columns without which a rule would be read wrong (a default priority, no description)
+REQUIRED_COLUMNS = ("Direction", "Policy", "Priority", "IpProtocol", "PortRange", "Description")
+PEER_COLUMNS = tuple(f for f in PERMISSION_FIELDS if f.startswith(("Source", "Dest")) and
+                     f not in ("SourcePortRange",))  # fmt: skip
+
+
+def _csv_rows(text: str, path: Path) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """The rows of a console CSV as API permissions, and a problem for every missing column
+    and every row that cannot be read (short or long rows): never silently dropped."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, None)
+        raw = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+    if not header:
+        raise InputError(f"{path}: empty file; expected a header row of API field names")
+    header = [h.strip() for h in header]
+    unknown = sorted(set(header) - set(PERMISSION_FIELDS))
+    if unknown:
+        raise InputError(
+            f"{path}: unknown column(s) {', '.join(unknown)}; allowed: API field names "
+            + ", ".join(PERMISSION_FIELDS)
+        )
+    problems: list[Issue] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if not any(c in header for c in PEER_COLUMNS):
+        missing.append("a peer column (SourceCidrIp, DestCidrIp, SourceGroupId...)")
+    if missing:
+        problems.append(
+            Issue(
+                f"{path.name}: missing column(s) {', '.join(missing)}; its rules cannot be "
+                "read as they are in the cloud"
+            )
+        )
+    rows: list[dict[str, Any]] = []
+    for n, values in raw:
+        if not any(v.strip() for v in values):
+            continue  # a blank line
+        if len(values) != len(header):
+            problems.append(
+                Issue(
+                    f"{path.name} line {n}: {len(values)} fields where the header has "
+                    f"{len(header)}; the row cannot be read"
+                )
+            )
+            continue
+        rows.append(dict(zip(header, values, strict=True)))
+    return rows, problems
 
 
 def import_rules(path: Path, target_region: str | None = None) -> tuple[list[Rule], list[Issue]]:

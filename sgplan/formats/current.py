@@ -18,6 +18,7 @@ from ..model.build import build_state
 from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
 from ..model.stack import State
+from ..userfiles import read_text
 from . import api_files, console, pulumi_export, snapshot
 
 FORMATS = "an sgplan snapshot, ECS API JSON, a console export file or `pulumi stack export` output"
@@ -44,10 +45,9 @@ class _Part:
 
 
 def _read_json(path: Path) -> Any:
+    text = read_text(path)
     try:
-        return jsonload.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        return jsonload.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
@@ -128,6 +128,27 @@ def load_current(paths: Sequence[str | Path] | str | Path) -> LoadedState:
     return _merge(parts, sources)
 
 
+def _same_console_group(
+    have: SecurityGroup, first: _Part, again: SecurityGroup, part: _Part
+) -> SecurityGroup:
+    """One group in two console files (``export --format both`` writes a JSON and a CSV
+    file per group): the same rules are one group, the JSON's (it carries name, description
+    and VPC); anything else is an error naming both sources."""
+    if first.format == part.format == "console":
+        if {(r.key, r.description) for r in have.rules} == {
+            (r.key, r.description) for r in again.rules
+        }:
+            return have if first.source.endswith(".json") else again
+        raise InputError(
+            f"group {have.id} is in {first.source} and {part.source} with different rules; "
+            "give one of them"
+        )
+    raise InputError(
+        f"group {have.id} appears in two current-state sources ({first.source}, {part.source}); "
+        "give each group once"
+    )
+
+
 def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
     groups: dict[str, SecurityGroup] = {}
     unnamed: list[SecurityGroup] = []
@@ -137,6 +158,7 @@ def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
     regions: dict[str, str] = {}
     warnings: list[Issue] = []
     formats: list[str] = []
+    origin: dict[str, _Part] = {}
     for part in parts:
         formats.append(part.format)
         warnings.extend(part.warnings)
@@ -144,11 +166,11 @@ def _merge(parts: Iterable[_Part], sources: list[str]) -> LoadedState:
             regions.setdefault(part.region, part.source)
         for g in part.groups:
             if g.id and g.id in groups:
-                raise InputError(
-                    f"group {g.id} appears in two current-state sources; give each group once"
-                )
+                first = origin[g.id]
+                g = _same_console_group(groups[g.id], first, g, part)
             if g.id:
                 groups[g.id] = g
+                origin.setdefault(g.id, part)
             else:
                 unnamed.append(g)
         for p in part.prefix_lists:

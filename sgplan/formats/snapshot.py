@@ -16,6 +16,7 @@ from ..model.group import Member, PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
 from ..model.rule import Rule
 from ..model.stack import State
+from ..userfiles import read_text
 from . import jsontext
 
 SNAPSHOT_VERSION = 1
@@ -114,6 +115,13 @@ def from_data(
     """A snapshot already parsed from JSON, validated."""
     if not isinstance(data, dict) or "groups" not in data:
         raise InputError(f"{source}: not an sgplan snapshot (no 'groups' key)")
+    for key in ("groups", "prefix_lists", "members"):
+        if key in data and not isinstance(data[key], list):
+            found = "null" if data[key] is None else type(data[key]).__name__
+            raise InputError(
+                f"{source}: '{key}' is {found}; allowed: a list (write [] for none), so that "
+                "a damaged snapshot is never read as an empty estate"
+            )
     version = data.get("version", SNAPSHOT_VERSION)
     if version != SNAPSHOT_VERSION:
         raise InputError(
@@ -123,10 +131,7 @@ def from_data(
 
 
 def read(path: Path) -> State:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot {path}: {exc.strerror}") from None
+    text = read_text(path, "snapshot")
     return loads(text, source=str(path))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..gcpause import without_gc
 from ..model.group import PrefixList, SecurityGroup
+from ..model.issues import InputError
 from ..model.peers import Peer
 from ..model.rule import Rule, RuleKey
 from ..model.stack import Stack, State
@@ -237,7 +238,17 @@ def _id_names(groups: Iterable[SecurityGroup], lists: Iterable[PrefixList]) -> d
 def plan_stack(
     stack: Stack, state: State, options: PlanOptions | None = None, sources: Sequence[str] = ()
 ) -> Plan:
-    """The plan that makes ``state`` what ``stack`` declares (in sync or additive mode)."""
+    """The plan that makes ``state`` what ``stack`` declares (in sync or additive mode).
+
+    A state read from another region than the stack's is refused (:class:`InputError`):
+    planned against it, every group of the stack would look new and every live one unknown.
+    """
+    if state.region and state.region != stack.region:
+        where = f" ({', '.join(sources)})" if sources else ""
+        raise InputError(
+            f"the current state{where} is in {state.region} but stack {stack.name} is in "
+            f"{stack.region}; plan against a state read from {stack.region}"
+        )
     options = options or PlanOptions()
     scope = options.scope_prefix if options.scope_prefix is not None else f"{stack.env}-"
     pairs, unmatched = match_groups(stack.groups, state.groups, stack.name)

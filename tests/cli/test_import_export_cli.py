@@ -48,17 +48,29 @@ def test_import_prints_the_module_and_reports_the_round_trip():
 
 def test_import_writes_a_file_and_refuses_to_overwrite_it(tmp_path):
     out = tmp_path / "stacks" / "prod.py"
+    missing = run("import", "--from", PROD, "--name", "prod", "--out", out)
+    assert missing.exit_code == 1
+    assert f"folder {out.parent} does not exist" in missing.stderr.replace("\n", "")
+    assert not out.parent.exists()
+    out.parent.mkdir()
     first = run("import", "--from", PROD, "--name", "prod", "--out", out)
     assert first.exit_code == 0, first.output
+    original = out.read_text()
     assert first.stdout == "" and out.read_text().startswith('"""Stack prod')
     again = run("import", "--from", PROD, "--name", "prod", "--out", out)
     assert again.exit_code == 1
-    assert f"error: {out} exists; pass --force to overwrite it" in again.stderr.replace("\n", "")
+    assert (
+        f"error: {out} exists; pass --force to overwrite it (a backup is kept)"
+        in again.stderr.replace("\n", "")
+    )
     forced = run("import", "--from", PROD, "--name", "prod", "--out", out, "--force",
                  "--include-managed")  # fmt: skip
     assert forced.exit_code == 0, forced.output
     assert "FIREWALL_VPC" in out.read_text()
     assert load_stack(out).name == "prod"
+    backup = out.with_name("prod.py.bak")
+    assert f"kept the replaced {out} as {backup}" in forced.stderr.replace("\n", "")
+    assert backup.read_text() == original
 
 
 def test_import_round_trip_is_exact_for_a_state_a_stack_can_hold(tmp_path):
@@ -74,7 +86,7 @@ def test_import_round_trip_is_exact_for_a_state_a_stack_can_hold(tmp_path):
     ("args", "message"),
     [
         (["--from", "missing.json"], "missing.json: no such file or folder"),
-        (["--from", PROD, "--region", "cn-shanghai"], "move from cn-hangzhou to cn-shanghai; give --vpc-id"),
+        (["--from", PROD, "--region", "cn-shanghai"], "move from cn-hangzhou to cn-shanghai; give --vpc"),
     ],
 )  # fmt: skip
 def test_import_errors_are_clean(args, message):
@@ -125,7 +137,7 @@ def test_export_writes_console_files_by_group(tmp_path):
     [
         ([], "give either --current PATH or --stack NAME"),
         (["--stack", "prod", "--current", PROD], "give either --current PATH or --stack NAME"),
-        (["--stack", "nosuch"], "no snapshot"),
+        (["--stack", "nosuch"], "no stack 'nosuch'"),
         (["--stack", "prod", "--date", "01/05/2024"], "--date '01/05/2024' is not a date"),
         (["--stack", "prod", "--region", "cn-beijing"], "in cn-hangzhou but --region says cn-beijing"),
     ],
@@ -174,7 +186,7 @@ def test_export_csv_import_plan_keeps_every_rule(tmp_path):
     state = estate(12, 4, console_only=True)
     one_vpc = tuple(g.model_copy(update={"vpc_id": "vpc-bp1estate0a"}) for g in state.groups)
     state = state.model_copy(update={"groups": one_vpc})
-    plan = _export_import(tmp_path, state, "csv", "--vpc-id", "vpc-bp1estate0a", exact=False)
+    plan = _export_import(tmp_path, state, "csv", "--vpc", "vpc-bp1estate0a", exact=False)
     assert not plan.blocked and plan.drifted == 0
     for g in plan.groups:
         assert g.action == "update" and not (g.add or g.remove or g.update), g.name
@@ -187,7 +199,7 @@ def test_console_import_rules_on_read_back(tmp_path):
     files = tmp_path / "files"
     assert run("export", "--stack", "prod", "-o", files, "--date", DAY).exit_code == 0
     cross = run("import", "--from", files, "--name", "prod", "--region", "cn-shanghai",
-                "--vpc-id", "vpc-uf6new")  # fmt: skip
+                "--vpc", "vpc-uf6new")  # fmt: skip
     assert cross.exit_code == 0, cross.output
     warnings = cross.stderr.replace("\n", " ")
     assert "priority 110` is not declared: priorities above 100 cannot be written" in warnings

@@ -139,7 +139,6 @@ def test_diff_needs_one_region_and_additive_is_the_partial_restore():
             ["plan", "-s", "prod", "-c", "/no/such/file.json"],
             "error: /no/such/file.json: no such file or folder",
         ),
-        (["plan", "-s", str(SHOP / "stack.json")], "error: no snapshot"),
         (
             ["plan", "-s", "prod", "--live", "-c", "x.json"],
             "error: give either --live or --current, not both",

@@ -199,7 +199,7 @@ def test_region_vpc_and_quota_problems_are_input_errors():
     with pytest.raises(InputError, match="does not say its region; give --region"):
         render_stack_module(state.model_copy(update={"region": None}), stack_name="prod")
     no_vpc = _one_group(vpc_id=None, network="vpc")
-    with pytest.raises(InputError, match="console CSV files carry no VPC\\); give --vpc-id"):
+    with pytest.raises(InputError, match="console CSV files carry no VPC\\); give --vpc"):
         render_stack_module(no_vpc, stack_name="prod")
     assert 'VPC_ID = "vpc-9"' in render_stack_module(no_vpc, stack_name="prod", vpc_id="vpc-9")
     big = _one_group(
@@ -212,7 +212,7 @@ def test_region_vpc_and_quota_problems_are_input_errors():
 
 def test_cross_region_follows_the_console_import_rules():
     state = snapshot.read(PROD)
-    with pytest.raises(InputError, match="move from cn-hangzhou to cn-shanghai; give --vpc-id"):
+    with pytest.raises(InputError, match="move from cn-hangzhou to cn-shanghai; give --vpc"):
         generate_stack_module(state, stack_name="prod", region="cn-shanghai")
     generated = generate_stack_module(
         state, stack_name="prod", region="cn-shanghai", vpc_id="vpc-uf6new"

@@ -125,8 +125,14 @@ def test_a_current_state_file_and_group_ids(tmp_path):
         (["--nic", "eni-x", "--peer", "1.1.1.1"], "no NIC or instance 'eni-x'"),
         (["-g", "demo-shop-web-sg", "--peer", "1.1.1.1"], "tcp needs a destination port 1-65535"),
         (["-g", "demo-shop-web-sg", "--peer", "1.1.1", "--port", "1"], "is not one address"),
-        (["-g", "demo-shop-web-sg", "-d", "sideways", "--peer", "1.1.1.1"], "direction 'sideways'"),
-        (["-g", "demo-shop-web-sg", "-p", "all", "--peer", "1.1.1.1"], "not one a packet carries"),
+        (
+            ["-g", "demo-shop-web-sg", "-d", "sideways", "--peer", "1.1.1.1"],
+            "'sideways' is not one of 'ingress', 'egress'",
+        ),
+        (
+            ["-g", "demo-shop-web-sg", "-p", "all", "--peer", "1.1.1.1"],
+            "'all' is not one of 'tcp', 'udp', 'icmp', 'icmpv6', 'gre'",
+        ),
         (["-g", "demo-shop-web-sg"], "give --peer"),
     ],
 )
@@ -171,4 +177,4 @@ def test_classic_public_traffic(tmp_path):
     private = invoke("-s", str(path), "-g", "c-web-x-sg", "--port", "80", "--peer", "8.8.8.8")
     assert "tcp/80  accept" in public.output and "tcp/80  drop" in private.output
     bad = invoke("-s", str(path), "-g", "c-web-x-sg", "--peer", "8.8.8.8", "--nic-type", "public")
-    assert bad.exit_code == 1 and "--nic-type 'public' is not allowed" in bad.output
+    assert bad.exit_code == 1 and "'public' is not one of 'intranet', 'internet'" in bad.output

@@ -127,7 +127,7 @@ def test_bad_pacing_settings_and_types_are_clear_errors(monkeypatch, tmp_path):
     mixed = runner.invoke(app, ["pull", "--stack", "prod", "--vpc", "vpc-x"])
     assert rate.exit_code == kind.exit_code == mixed.exit_code == 1
     assert "SGPLAN_ECS_RATE='fast' is not a number" in rate.output
-    assert "--type special: allowed: normal, enterprise" in kind.output
+    assert "'special' is not one of 'normal', 'enterprise'" in kind.output
     assert "with --stack the stack's region and VPC are read" in mixed.output
     assert not (tmp_path / "x.json").exists()
 

@@ -40,7 +40,7 @@ def test_live_import_of_one_vpc_as_the_prod_stack(tmp_path):
     vpc = next(g.vpc_id for g in estate().groups if g.name.startswith("prod-"))
     with served(estate()) as ecs:
         result = runner.invoke(app, [
-            "import", "--live", "--region", "cn-hangzhou", "--vpc-id", vpc,
+            "import", "--live", "--region", "cn-hangzhou", "--vpc", vpc,
             "--endpoint", ecs.endpoint, "--name", "prod", "--out", str(out),
         ])  # fmt: skip
     assert result.exit_code == 0, result.output
