@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PlainSerializer, PlainValidator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .base import Model
 from .peers import parse_cidr_text
-from .ports import PortRange
+from .ports import PortRange, parse_port_range
 from .rule import PortField, Rule
 
 GroupType = Literal["normal", "enterprise"]
@@ -156,10 +157,23 @@ class Member(Model):
     groups: tuple[str, ...]
 
 
+def _port_entry(value: Any) -> PortRange:
+    try:
+        return parse_port_range(value)
+    except ValueError as exc:
+        raise PydanticCustomError("ports", str(exc)) from None
+
+
+# A port list entry is a pydantic field (rules validate their ports in normalize_rule).
+ListPortField = Annotated[
+    PortField, PlainValidator(_port_entry), PlainSerializer(str, return_type=str)
+]
+
+
 class PortRangeListEntry(Model):
     """One port range of a port list (``start/end``), with an optional description."""
 
-    ports: PortField
+    ports: ListPortField
     description: str | None = None
 
     @model_validator(mode="before")
