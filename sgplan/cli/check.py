@@ -103,7 +103,9 @@ def check(
     subject = _subject(source, group or [], nic)
     ev = evaluator(source, subject)
     classic = any(g.network == "classic" for g in subject.groups)
-    nic_types = [nic_type.value] if nic_type else (["internet", "intranet"] if classic else ["intranet"])
+    nic_types = (
+        [nic_type.value] if nic_type else (["internet", "intranet"] if classic else ["intranet"])
+    )
     if access:
         reports = [_access_report(ev, subject, t, classic) for t in nic_types]
         _print_all(output, reports, _access_lines, unreadable)
@@ -305,5 +307,3 @@ def _report_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"  {r['check']:<{width}}  {r['outcome']:<7}  {examples[0]}".rstrip())
         lines.extend(f"  {'':<{width}}  {'':<7}  {text}" for text in examples[1:])
     return lines
-
-

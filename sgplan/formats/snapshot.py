@@ -109,9 +109,7 @@ def loads(text: str, source: str = "snapshot", unreadable: list[Issue] | None = 
     return from_data(data, source, unreadable)
 
 
-def from_data(
-    data: Any, source: str = "snapshot", unreadable: list[Issue] | None = None
-) -> State:
+def from_data(data: Any, source: str = "snapshot", unreadable: list[Issue] | None = None) -> State:
     """A snapshot already parsed from JSON, validated."""
     if not isinstance(data, dict) or "groups" not in data:
         raise InputError(f"{source}: not an sgplan snapshot (no 'groups' key)")
