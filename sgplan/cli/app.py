@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 try:  # typer >= 0.20 vendors click
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover
-    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
+    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[assignment]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
