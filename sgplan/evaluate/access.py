@@ -275,24 +275,17 @@ def render_peers(peers: IntervalSet, index: GroupIndex) -> tuple[str, ...]:
             continue
         named.extend(range(lo, min(hi, index.known_end - 1) + 1))
         others = others or hi >= index.known_end
-    labels = sorted(_group_label(index.token(p) or "?") for p in named)
+    by_slot, order = index.labels()
+    labels = sorted(by_slot[p - GROUP_LO] for p in named)
     if not others:
         return (*out, *labels)
-    included = set(named)
-    missing = sorted(
-        _group_label(index.token(p) or "?")
-        for p in range(GROUP_LO, index.known_end)
-        if p not in included
-    )
+    included = {p - GROUP_LO for p in named}
+    missing = [by_slot[s] for s in order if s not in included]
     if not missing:
         return (*out, "any group")
     if len(missing) < len(labels):
         return (*out, "any group except " + ", ".join(missing))
     return (*out, *labels, "any other group")
-
-
-def _group_label(token: str) -> str:
-    return token if token.startswith("sg-") or "/sg-" in token else f"group:{token}"
 
 
 def _cover(fs: FlowSet, index: GroupIndex) -> list[Flow]:

@@ -31,6 +31,8 @@ class GroupIndex:
     def __init__(self) -> None:
         self._points: dict[str, int] = {}
         self._tokens: list[str] = []
+        self._labels: list[str] = []
+        self._order: list[int] = []
 
     def point(self, token: str) -> int:
         found = self._points.get(token)
@@ -47,6 +49,16 @@ class GroupIndex:
         """The group at ``point``; None for the "any other group" part of the region."""
         slot = point - GROUP_LO
         return self._tokens[slot] if 0 <= slot < len(self._tokens) else None
+
+    def labels(self) -> tuple[list[str], list[int]]:
+        """Each known group's display label by slot (``point - GROUP_LO``), and the slots in
+        label order; kept until a new group is indexed (renderers ask for them per flow)."""
+        if len(self._labels) != len(self._tokens):
+            self._labels = [
+                t if t.startswith("sg-") or "/sg-" in t else f"group:{t}" for t in self._tokens
+            ]
+            self._order = sorted(range(len(self._labels)), key=self._labels.__getitem__)
+        return self._labels, self._order
 
     @property
     def known_end(self) -> int:

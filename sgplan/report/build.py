@@ -10,7 +10,6 @@ after. Rules appear as the things that decide, numbered once (``rules``).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ ACCESS_LINES_MAX = 60
 """Groups up to which each group's section also lists its effective access as lines (the
 matrix column says the same; on large estates the lines would double the page)."""
 REPORT_FORMAT = "sgplan-report"
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 
 @dataclass
@@ -160,23 +159,33 @@ def _column(c: Column) -> dict[str, Any]:
 def _cells(matrix: Matrix) -> dict[str, Any]:
     """``cells``: ``[row, column, n]`` where ``entries[n]`` is the cell's list of
     ``[protocol, ports, whole, risk, deciders, shadowed, egress, change]`` (risk as an index
-    into ``risks``); cells with the same list share it."""
-    lists: dict[str, int] = {}
+    into ``risks``; deciders, shadowed and egress as indexes into ``numbers``, the lists of
+    rule numbers, each written once); cells with the same list share it."""
+    lists: dict[tuple[Any, ...], int] = {}
     table: list[Any] = []
+    numbers: dict[tuple[int, ...], int] = {}
+    risk_index = {r: i for i, r in enumerate(RISKS)}
+
+    def number(ns: Sequence[int]) -> int:
+        key = tuple(ns)
+        found = numbers.get(key)
+        if found is None:
+            found = numbers[key] = len(numbers)
+        return found
+
     out = []
     for (ri, ci), entries in sorted(matrix.cells.items()):
-        listed = [
-            [e.protocol, e.ports, int(e.whole), RISKS.index(e.risk),
-             list(e.deciders), list(e.shadowed), list(e.egress), e.change]
+        listed = tuple(
+            (e.protocol, e.ports, int(e.whole), risk_index[e.risk],
+             number(e.deciders), number(e.shadowed), number(e.egress), e.change)
             for e in entries
-        ]  # fmt: skip
-        key = json.dumps(listed, separators=(",", ":"))
-        n = lists.get(key)
+        )  # fmt: skip
+        n = lists.get(listed)
         if n is None:
-            n = lists[key] = len(table)
-            table.append(listed)
+            n = lists[listed] = len(table)
+            table.append([list(e) for e in listed])
         out.append([ri, ci, n])
-    return {"cells": out, "entries": table}
+    return {"cells": out, "entries": table, "numbers": [list(k) for k in numbers]}
 
 
 def _peer_label(rule: Rule, directory: Directory) -> str:

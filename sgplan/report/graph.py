@@ -64,6 +64,19 @@ def build_graph(matrix: Matrix, by_group: Callable[[int], bool] = lambda n: True
         if matrix.rows[ri].kind == "internet":
             for e in entries:
                 internet_rules[ci].update(e.deciders)
+    named: dict[tuple[int, ...], bool] = {}
+
+    def names_group(e: Entry) -> bool:
+        """Whether a decider or egress rule of ``e`` names a group; asked once per list (the
+        same lists recur across thousands of cells)."""
+        for ns in (e.deciders, e.egress):
+            found = named.get(ns)
+            if found is None:
+                found = named[ns] = any(map(by_group, ns))
+            if found:
+                return True
+        return False
+
     grouped: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for (ri, ci), entries in sorted(matrix.cells.items()):
         row = matrix.rows[ri]
@@ -74,9 +87,7 @@ def build_graph(matrix: Matrix, by_group: Callable[[int], bool] = lambda n: True
             continue  # a group reaching itself (intra-group access): in the matrix only
         if (
             row.kind == "group"
-            and not any(
-                by_group(d) for e in entries for d in (*e.deciders, *e.egress) if e.change != "-"
-            )
+            and not any(names_group(e) for e in entries if e.change != "-")
             and all(e.change != "-" for e in entries)
         ):
             continue

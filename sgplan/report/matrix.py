@@ -288,25 +288,44 @@ def _egress_to(
         if proto == "icmpv6":
             continue  # members talk IPv4
         lo, hi = port_domain(proto)
+        # port segments share their cell maps: each map is read once per distinct receiver
+        readings: dict[int, list[tuple[bool, frozenset[int]] | None]] = {}
         for plo, phi, cells in dm.overlapping(proto, lo, hi):
-            shared: dict[tuple[int, ...], tuple[bool, frozenset[int]] | None] = {}
-            for ci, pts in enumerate(col_points):
-                key = tuple(bisect_right(cells.starts, p) - 1 for p in pts)
-                if key not in shared:
-                    shared[key] = _egress_reading(dm, cells, pts)
-                got = shared[key]
+            per_column = readings.get(id(cells))
+            if per_column is None:
+                per_column = readings[id(cells)] = _egress_readings(dm, cells, col_points, numbers)
+            for ci, got in enumerate(per_column):
                 if got is None:
                     continue
-                whole, wins = got
+                whole, d = got
                 out = result[ci]
                 assert out is not None
                 pieces = out.setdefault(proto, [])
-                d = frozenset(numbers[w] for w in wins if w >= 0)
                 if pieces and pieces[-1][1] + 1 == plo and pieces[-1][2] == whole:
-                    pieces[-1] = (pieces[-1][0], phi, whole, pieces[-1][3] | d)
+                    last = pieces[-1][3]
+                    pieces[-1] = (pieces[-1][0], phi, whole, last if d <= last else last | d)
                 else:
                     pieces.append((plo, phi, whole, d))
     return result
+
+
+def _egress_readings(
+    dm: DecisionMap, cells: Cells, col_points: list[tuple[int, ...]], numbers: list[int]
+) -> list[tuple[bool, frozenset[int]] | None]:
+    """Per column, what a member of the sender may send to it under one cell map: None
+    (nothing), else (on every address, the deciding rule numbers)."""
+    shared: dict[tuple[int, ...], tuple[bool, frozenset[int]] | None] = {}
+    out: list[tuple[bool, frozenset[int]] | None] = []
+    for pts in col_points:
+        key = tuple(bisect_right(cells.starts, p) - 1 for p in pts)
+        if key not in shared:
+            got = _egress_reading(dm, cells, pts)
+            shared[key] = (
+                None if got is None
+                else (got[0], frozenset(numbers[w] for w in got[1] if w >= 0))
+            )  # fmt: skip
+        out.append(shared[key])
+    return out
 
 
 def _egress_reading(

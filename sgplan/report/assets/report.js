@@ -13,6 +13,7 @@
   };
   const state = { group: "", query: "", risks: new Set(RISKS), changed: false };
   const cells = new Map();  // "r,c" -> entries
+  D.entries.forEach(function (list) { list.forEach(function (e) { e[4] = D.numbers[e[4]]; e[5] = D.numbers[e[5]]; e[6] = D.numbers[e[6]]; }); });
   D.cells.forEach(function (c) { cells.set(c[0] + "," + c[1], D.entries[c[2]]); });
   const membersRow = D.rows.findIndex(function (r) { return r.kind === "members"; });
   // a group row not stored reads as the "any group member" row (see the row's note)
