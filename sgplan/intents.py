@@ -64,6 +64,7 @@ class IntentResult:
     passed: bool
     detail: str
     checkable: bool = True
+    not_live: tuple[str, ...] = ()  # the groups it names that are not in the current state
 
     @property
     def status(self) -> str:
@@ -104,6 +105,14 @@ def intent_text(intent: Intent) -> str:
         flow = f"from {target} to {intent.source}"
     label = f" ({intent.name})" if intent.name else ""
     return f"{intent.expect} {what} {flow}{label}"
+
+
+def not_checkable_note(names: Sequence[str]) -> str:
+    """The end of an intent's detail that names the groups it could not check."""
+    return (
+        f"not checkable for {', '.join(names)}: not in the current state "
+        "(not live yet; pin its live ID with id= if it was renamed)"
+    )
 
 
 def run_intents(stack: Stack, current: State | None = None) -> list[IntentResult]:
@@ -152,19 +161,15 @@ class _World:
                     held.append(name)
             except NotLive as gone:
                 missing.append(gone.name)
-        unchecked = (
-            f"not checkable for {', '.join(dict.fromkeys(missing))}: not in the current state "
-            "(not live yet; pin its live ID with id= if it was renamed)"
-            if missing
-            else ""
-        )
+        not_live = tuple(dict.fromkeys(missing))
+        unchecked = not_checkable_note(not_live) if not_live else ""
         if failures:
             detail = "; ".join([failures[0], *([unchecked] if unchecked else [])])
-            return IntentResult(number, intent, False, detail, not missing)
+            return IntentResult(number, intent, False, detail, not not_live, not_live)
         parts = ([f"holds for {', '.join(held)}"] if held else []) + (
             [unchecked] if unchecked else []
         )
-        return IntentResult(number, intent, True, "; ".join(parts), not missing)
+        return IntentResult(number, intent, True, "; ".join(parts), not not_live, not_live)
 
     def _failure(self, number: int, intent: Intent, target: Subject) -> str | None:
         remote = intent.source.strip()

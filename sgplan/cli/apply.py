@@ -6,17 +6,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..apply.result import CallRecord
 from ..load import load_stack
 from ..model.issues import InputError
 from ..render import render_text
 from .app import app, err, user_errors
-from .pull import ConcurrencyOpt, EndpointOpt, RateOpt
+from .options import ConcurrencyOpt, EndpointOpt, RateOpt
+
+if TYPE_CHECKING:
+    from ..apply.result import CallRecord
 
 
 @contextmanager
@@ -30,6 +31,14 @@ def _progress(total: int) -> Iterator[object]:
 
         yield line
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(TextColumn("applying"), BarColumn(), MofNCompleteColumn(), TextColumn("calls"),
                    TimeElapsedColumn(), TextColumn("{task.description}"))  # fmt: skip
     task = bar.add_task("", total=total)
@@ -69,15 +78,25 @@ def _check_stack(saved_stack: str, region: str | None, digest: str, source: str 
 @app.command()
 @user_errors
 def apply(
-    plan_file: Annotated[Path, typer.Argument(help="a plan written by `sgplan plan --out FILE`")],
+    plan_file: Annotated[
+        Path,
+        typer.Argument(metavar="PLAN_FILE", help="a plan written by `sgplan plan --out FILE`"),
+    ],
     stack: Annotated[
         str | None,
         typer.Option(
-            "--stack", "-s", help="the stack the plan must be for (default: the one it names)"
+            "--stack",
+            "-s",
+            metavar="NAME|FILE",
+            help="the stack the plan must be for: a stack name (stacks/NAME.py) or a stack "
+            "file path (default: the one the plan names)",
         ),
     ] = None,
     region: Annotated[
-        str | None, typer.Option("--region", help="refuse unless the plan is for this region")
+        str | None,
+        typer.Option(
+            "--region", metavar="REGION", help="refuse unless the plan is for this region"
+        ),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="apply without asking (pipelines)")

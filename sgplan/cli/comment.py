@@ -4,38 +4,78 @@ updating it in place, the forge's size limit respected, the summary always kept)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from ..model.issues import InputError
 from ..render.comment import GITHUB_LIMIT, marker, render_comment
 from .app import app, user_errors
 
 
-@app.command()
+class _Command(typer.core.TyperCommand):
+    """Help shows the repeatable PLAN argument as ``PLAN... <path>``, not typer's
+    ``PLAN <list[Path]>``."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name != "argument":
+                opts.append(record)
+                continue
+            name, text = record
+            if param.nargs != 1:
+                name = name.replace(" <list[Path]>", "... <path>")
+            args.append((name, text))
+        if args:
+            with formatter.section("Arguments"):
+                formatter.write_dl(args)
+        if opts:
+            with formatter.section("Options"):
+                formatter.write_dl(opts)
+
+
+@app.command(cls=_Command)
 @user_errors
 def comment(
     plans: Annotated[
-        list[Path], typer.Argument(help="Markdown plans (`sgplan plan --format markdown --out`)")
+        list[Path],
+        typer.Argument(
+            metavar="PLAN", help="Markdown plans (`sgplan plan --format markdown --out`)"
+        ),
     ],
     key: Annotated[
-        str, typer.Option("--key", help="marker key: one comment per key on a pull request")
+        str,
+        typer.Option(
+            "--key", metavar="KEY", help="marker key: one comment per key on a pull request"
+        ),
     ] = "plan",
     limit: Annotated[
         int,
-        typer.Option("--limit", min=2000, help="largest comment in characters (GitHub: 65536)"),
+        typer.Option(
+            "--limit", metavar="N", min=2000, help="largest comment in characters (GitHub: 65536)"
+        ),
     ] = GITHUB_LIMIT,
-    heading: Annotated[str, typer.Option("--heading", help="the comment's title")] = "sgplan plan",
+    heading: Annotated[
+        str, typer.Option("--heading", metavar="TEXT", help="the comment's title")
+    ] = "sgplan plan",
     footer: Annotated[
-        str | None, typer.Option("--footer", help="a last line, e.g. the commit planned")
+        str | None,
+        typer.Option("--footer", metavar="TEXT", help="a last line, e.g. the commit planned"),
     ] = None,
     artifact: Annotated[
         str | None,
-        typer.Option("--artifact", help="where the full plans are when the comment is cut"),
+        typer.Option(
+            "--artifact", metavar="URL", help="where the full plans are when the comment is cut"
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="write the comment here (else stdout)")
+        Path | None,
+        typer.Option("--out", "-o", metavar="PATH", help="write the comment here (else stdout)"),
     ] = None,
     print_marker: Annotated[
         bool, typer.Option("--print-marker", help="print only the marker (to find the comment)")

@@ -8,23 +8,18 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..evaluate.diff import group_flow_changes
-from ..formats.current import load_current
-from ..load import load_stack, project_root, read_data_file
+from ..load import load_stack, project_root
 from ..model.issues import InputError
-from ..model.stack import Stack, State
-from ..plan import Plan, PlanOptions, plan_stack
-from ..plan.apply import apply_plan
-from ..plan.effects import attach_effects
-from ..plan.model import GroupPlan
-from ..report import ReportInput, Version, build_report, render_html, render_text_matrix
-from ..report.axes import catalog_networks
-from ..report.saved import apply_saved_plan
 from .app import app, user_errors
+from .options import CURRENT_HELP, StackOpt
+
+if TYPE_CHECKING:
+    from ..model.stack import Stack, State
+    from ..report import Version
 
 
 class ReportFormat(StrEnum):
@@ -39,6 +34,8 @@ class Columns(StrEnum):
 
 
 def _version(s: Stack | State) -> Version:
+    from ..report import Version
+
     return Version(s.groups, s.prefix_lists, s.members)
 
 
@@ -51,8 +48,10 @@ def _today(value: str | None) -> date:
         raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
 
 
-def _current(stack: Stack, current: Path | None, live: bool) -> tuple[State, str]:
-    if live and current is not None:
+def _current(stack: Stack, current: list[Path] | None, live: bool) -> tuple[State, str]:
+    from ..formats.current import load_current
+
+    if live and current:
         raise InputError("give either --live or --current, not both")
     if live:
         from ..live import LiveConfig, read_live_for_stack
@@ -63,56 +62,34 @@ def _current(stack: Stack, current: Path | None, live: bool) -> tuple[State, str
                 stack, LiveConfig.from_env(stack.region), progress=progress
             )
         return loaded.state, "live read"
-    path = current or project_root() / "state" / f"{stack.name}.json"
-    if current is None and not path.is_file():
-        raise InputError(
-            f"no snapshot {path} for stack {stack.name}; run `sgplan pull --stack {stack.name}` "
-            "or pass --current PATH"
-        )
-    loaded = load_current([path])
+    if current:
+        loaded = load_current(current)
+        where = ", ".join(str(c) for c in current)
+    else:
+        path = project_root() / "state" / f"{stack.name}.json"
+        if not path.is_file():
+            raise InputError(
+                f"no snapshot {path} for stack {stack.name}; run `sgplan pull --stack "
+                f"{stack.name}` or pass --current PATH"
+            )
+        loaded = load_current([path])
+        where = str(path.relative_to(project_root()))
     if loaded.warnings:
-        raise InputError(f"{path}: " + "; ".join(str(w) for w in loaded.warnings))
-    return loaded.state, str(current or path.relative_to(project_root()))
-
-
-def _saved_plan(path: Path, stack: Stack, state: State) -> tuple[State, Plan]:
-    after, changed = apply_saved_plan(read_data_file(path), state, str(path))
-    groups = []
-    for c in changed:
-        live = next(
-            (g for g in state.groups if (c["id"] and g.id == c["id"]) or g.name == c["name"]), None
-        )
-        groups.append(
-            GroupPlan(c["name"], c["action"], None, live, add=c["add"], remove=c["remove"])
-        )
-    plan = Plan(stack.name, stack.region, "sync", [str(path)], groups)
-    names = {c["name"] for c in changed}
-    effects = group_flow_changes(
-        [g for g in after.groups if g.name in names],
-        [g for g in state.groups if g.name in names],
-        desired_lists=after.prefix_lists,
-        current_lists=state.prefix_lists,
-    )
-    by_name = {g.name: g for g in groups}
-    for e in effects:
-        if e.group in by_name:
-            by_name[e.group].effects = e
-    return after, plan
+        raise InputError(f"{where}: " + "; ".join(str(w) for w in loaded.warnings))
+    return loaded.state, where
 
 
 @app.command()
 @user_errors
 def report(
-    stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
-    ],
+    stack: StackOpt,
     current: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--current",
             "-c",
-            help="report on this current state (snapshot, API "
-            "JSON, console export, pulumi export) instead of the stack's groups",
+            metavar="PATH",
+            help=CURRENT_HELP + "; repeatable; report on it instead of the stack's groups",
         ),
     ] = None,
     live: Annotated[bool, typer.Option("--live", help="report on the live groups")] = False,
@@ -128,12 +105,14 @@ def report(
         Path | None,
         typer.Option(
             "--plan-file",
-            help="a saved plan (sgplan plan --format json --out FILE) "
+            metavar="PATH",
+            help="a saved plan (written by sgplan plan --out FILE) "
             "to apply to the current state and mark",
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="write here (default: standard output)")
+        Path | None,
+        typer.Option("--out", "-o", metavar="PATH", help="write here (default: standard output)"),
     ] = None,
     fmt: Annotated[
         ReportFormat,
@@ -148,10 +127,20 @@ def report(
         Columns, typer.Option("--columns", help="receivers: each group alone, or each NIC")
     ] = Columns.groups,
     today: Annotated[
-        str | None, typer.Option("--today", help="date for waivers and the page (YYYY-MM-DD)")
+        str | None,
+        typer.Option(
+            "--today", metavar="YYYY-MM-DD", help="date for waivers and the page (default today)"
+        ),
     ] = None,
 ) -> None:
     """Who can reach what: an access matrix, a group graph, rules and findings per group."""
+    from ..plan import PlanOptions, plan_stack
+    from ..plan.apply import apply_plan
+    from ..plan.effects import attach_effects
+    from ..report import ReportInput, build_report
+    from ..report.axes import catalog_networks
+    from ..report.saved import apply_saved_plan
+
     desired = load_stack(stack)
     day = _today(today)
     if with_plan and plan_file is not None:
@@ -161,7 +150,9 @@ def report(
     if with_plan or plan_file is not None:
         state, where = _current(desired, current, live)
         if plan_file is not None:
-            after, the_plan = _saved_plan(plan_file, desired, state)
+            after, the_plan, notes = apply_saved_plan(plan_file, desired, state)
+            for note in notes:
+                typer.echo(f"note: {note}", err=True)
             title = f"stack {desired.name}, saved plan {plan_file.name}"
         else:
             the_plan = plan_stack(desired, state, PlanOptions(), [where])
@@ -170,7 +161,7 @@ def report(
             title = f"stack {desired.name}, plan against {where}"
         inp = ReportInput(title, f"{where} -> plan", _version(after), _version(state), the_plan,
                           networks, columns.value, desired.env, day)  # fmt: skip
-    elif current is not None or live:
+    elif current or live:
         state, where = _current(desired, current, live)
         inp = ReportInput(f"stack {desired.name}, current state", where, _version(state),
                           None, None, networks, columns.value, desired.env, day)  # fmt: skip
@@ -191,6 +182,8 @@ def report(
 
 
 def _render(doc: dict[str, Any], fmt: ReportFormat) -> str:
+    from ..report import render_html, render_text_matrix
+
     if fmt is ReportFormat.json:
         return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     if fmt is ReportFormat.text:

@@ -6,29 +6,19 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from ..formats.current import LoadedState, load_current
 from ..load import load_stack, project_root
 from ..model.issues import InputError
-from ..model.stack import Stack
-from ..promotion import (
-    Entry,
-    change_digest,
-    clone_differences,
-    current_commit,
-    default_record,
-    now_utc,
-    read_record,
-    stack_setting,
-    targets_of,
-    write_record,
-)
-from ..verify import Verification, render_json, render_markdown, render_text, verify_stack
 from .app import EXIT_ERROR, app, err, user_errors
-from .pull import EndpointOpt
+from .options import CURRENT_HELP, EndpointOpt, StackOpt
+
+if TYPE_CHECKING:
+    from ..formats.current import LoadedState
+    from ..model.stack import Stack
+    from ..verify import Verification
 
 
 class VerifyFormat(StrEnum):
@@ -53,6 +43,8 @@ def _today(value: str | None) -> date:
 
 def _mode(desired: Stack, given: VerifyMode | None) -> Literal["sync", "additive"]:
     """--mode, else the stack's ``sgplan:mode`` (what the provider applies), else sync."""
+    from ..promotion import stack_setting
+
     if given is not None:
         return "additive" if given is VerifyMode.additive else "sync"
     configured = stack_setting(desired.name, "sgplan:mode")
@@ -77,9 +69,7 @@ def _read_live(desired: Stack, endpoint: str | None) -> LoadedState:
 @app.command()
 @user_errors
 def verify(
-    stack: Annotated[
-        str, typer.Option("--stack", "-s", help="stack name (stacks/NAME.py) or a stack file")
-    ],
+    stack: StackOpt,
     live: Annotated[
         bool,
         typer.Option("--live", help="read the stack's groups from the cloud now (the default)"),
@@ -89,8 +79,8 @@ def verify(
         typer.Option(
             "--current",
             "-c",
-            help="judge this state instead of a live read: snapshot, API JSON, console "
-            "export, pulumi stack export, or a folder; repeatable",
+            metavar="PATH",
+            help=CURRENT_HELP + "; repeatable; judged instead of a live read",
         ),
     ] = None,
     mode: Annotated[
@@ -107,11 +97,16 @@ def verify(
         VerifyFormat, typer.Option("--format", "-f", help="text, markdown or json")
     ] = VerifyFormat.text,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="also write the report to this file")
+        Path | None,
+        typer.Option("--out", "-o", metavar="PATH", help="also write the report to this file"),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="the day waivers are judged on (YYYY-MM-DD; default today)"),
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="the day waivers are judged on (default today)",
+        ),
     ] = None,
     record: Annotated[
         bool,
@@ -123,17 +118,27 @@ def verify(
     ] = False,
     record_file: Annotated[
         Path | None,
-        typer.Option("--record-file", help="the promotion record (default state/promotion.json)"),
+        typer.Option(
+            "--record-file",
+            metavar="PATH",
+            help="the promotion record (default state/promotion.json)",
+        ),
     ] = None,
     commit: Annotated[
         str | None,
         typer.Option(
-            "--commit", help="the commit applied (default $GITHUB_SHA, $CI_COMMIT_SHA or git HEAD)"
+            "--commit",
+            metavar="SHA",
+            help="the commit applied (default $GITHUB_SHA, $CI_COMMIT_SHA or git HEAD)",
         ),
     ] = None,
     endpoint: EndpointOpt = None,
 ) -> None:
     """Prove a change landed: live equals the stack, its intents hold, no critical finding."""
+    from ..formats.current import load_current
+    from ..promotion import default_record
+    from ..verify import render_json, render_markdown, render_text, verify_stack
+
     desired = load_stack(stack)
     if live and current:
         raise InputError("give either --live or --current, not both")
@@ -163,6 +168,17 @@ def verify(
 
 def _record(desired: Stack, result: Verification, path: Path, commit: str | None) -> None:
     """One entry for the stack itself and one for each stack promoted from it."""
+    from ..promotion import (
+        Entry,
+        change_digest,
+        clone_differences,
+        current_commit,
+        now_utc,
+        read_record,
+        targets_of,
+        write_record,
+    )
+
     entries = read_record(path)  # a broken record fails before anything is written
     sha = commit or current_commit(project_root())
     when = now_utc()

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..model.issues import InputError
 
 SEVERITY_ORDER = ("critical", "warning", "info")
@@ -171,6 +169,8 @@ def load_risks(path: Path) -> list[Service]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    import yaml  # only for a team's risk file: keeps `import sgplan.cli` light
+
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError):

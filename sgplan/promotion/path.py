@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..load import project_root
 from ..model.clone import clone_stack
 from ..model.issues import InputError, StackInvalid
@@ -35,6 +33,8 @@ def default_record(root: Path | None = None) -> Path:
 
 
 def _stack_config(path: Path) -> dict[str, Any]:
+    import yaml  # only when a stack has a Pulumi config: keeps `import sgplan.cli` light
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:

@@ -1,95 +1,85 @@
-"""A saved plan (``sgplan plan --format json --out plan.json``, format ``sgplan-plan``
-version 1) applied to the current state it was made against: the groups as they will be.
+"""A saved plan (what ``sgplan plan --out plan.json`` writes) applied to the current state:
+the groups as they will be.
 
-The report then compares the two versions with the evaluator itself; the effects written
-in the file are not trusted (the state may have been re-read since).
+The file is read by the apply engine's own reader (:func:`sgplan.apply.saved.read_saved`:
+format, schema version and checksum checked), so the report sees exactly the plan
+``sgplan apply`` would apply. Its groups are then matched to the current state given to
+the report and applied in memory as ``--plan`` does; the flows are recomputed with the
+evaluator, never taken from the file (the state may have been re-read since). A touched
+group that changed since the plan is reported in a note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
 
-from ..formats.api import permission_to_fields
-from ..model.group import SecurityGroup
 from ..model.issues import InputError
-from ..model.rule import Rule, normalize_rule
-from ..model.stack import State
+from ..model.stack import Stack, State
+from ..plan.apply import apply_plan
+from ..plan.effects import attach_effects
+from ..plan.model import Plan
 
-PLAN_FORMAT = "sgplan-plan"
+_APPLY_ONLY = (
+    "; nothing was applied"  # the reader speaks to `sgplan apply`; a report applies nothing
+)
 
 
-def _rule(perm: Mapping[str, Any], where: str) -> Rule:
-    """A rule from a saved permission; a group or prefix list known only by name (created
-    by the same plan) is named as the stack names it."""
+def apply_saved_plan(path: Path, stack: Stack, state: State) -> tuple[State, Plan, list[str]]:
+    """The state after the saved plan, the plan (its groups bound to ``state``'s, effects
+    recomputed), and notes on touched groups that changed since the plan was made."""
+    # Lazy: the apply package loads the Alibaba SDK, which only this option needs.
+    from ..apply.saved import ABSENT, PlanFileError, fingerprint, read_saved
+    from ..apply.stale import _what_changed
+
     try:
-        fields = permission_to_fields(perm)
-        side = "Dest" if fields.get("direction") == "egress" else "Source"
-        if fields.get("peer") is None:
-            if perm.get(f"{side}GroupName"):
-                fields["peer"] = f"group:{perm[f'{side}GroupName']}"
-            elif perm.get(f"{side}PrefixListName"):
-                fields["peer"] = f"prefix-list:{perm[f'{side}PrefixListName']}"
-        fields["nic_type"] = "intranet"
-        clean, problems = normalize_rule(fields, live=True)
-        if problems:
-            raise ValueError("; ".join(msg for _, msg in problems))
-        return Rule.model_validate(clean, context={"canonical": True})
-    except ValueError as exc:
-        raise InputError(f"{where}: {exc}") from None
-
-
-def apply_saved_plan(doc: Any, state: State, path: str) -> tuple[State, list[dict[str, Any]]]:
-    """The state after the saved plan, and the plan's changed groups (name, id, action,
-    counts, add and remove as rules)."""
-    if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
-        raise InputError(
-            f"{path}: not a saved sgplan plan; allowed: the JSON of "
-            "`sgplan plan --format json --out FILE` (format sgplan-plan)"
-        )
-    if doc.get("version") != 1:
-        raise InputError(f"{path}: plan format version {doc.get('version')!r}; allowed: 1")
-    groups = {g.id or g.name: g for g in state.groups}
+        saved = read_saved(path)
+    except PlanFileError as exc:
+        raise InputError(str(exc).replace(_APPLY_ONLY, "")) from None
+    plan = saved.plan
+    if plan.stack != stack.name:
+        raise InputError(f"{path}: the plan file is for stack {plan.stack}, not {stack.name}")
+    by_id = {g.id: g for g in state.groups if g.id}
     by_name = {g.name: g for g in state.groups}
-    changed: list[dict[str, Any]] = []
-    for n, item in enumerate(doc.get("groups") or [], start=1):
-        if not isinstance(item, dict) or not item.get("name"):
-            raise InputError(f"{path}: group {n} has no name")
-        name = str(item["name"])
-        where = f"{path}: group {name}"
-        live = groups.get(item.get("id") or "") or by_name.get(name)
-        action = item.get("action", "update")
-        adds = [
-            _rule(p, f"{where}, rule to add {i}") for i, p in enumerate(item.get("add") or [], 1)
-        ]
-        removes = [
-            _rule(p, f"{where}, rule to remove {i}")
-            for i, p in enumerate(item.get("remove") or [], 1)
-        ]
-        if action == "delete" and live is not None:
-            del groups[live.id or live.name]
-        elif live is None:
-            if action != "create":
-                raise InputError(
-                    f"{where}: not in the current state; was the plan made against it?"
+    notes: list[str] = []
+    for g in plan.groups:
+        expected = saved.fingerprints.get(g.name, ABSENT)
+        if g.live is None:
+            if g.name in by_name:
+                notes.append(
+                    f"{g.name} changed since the plan: {_what_changed(None, by_name[g.name])}"
                 )
-            new = SecurityGroup(name=name, rules=tuple(adds))
-            groups[name] = new
-        else:
-            gone = {r.key for r in removes}
-            kept = [r for r in live.rules if r.key not in gone]
-            have = {r.key for r in kept}
-            kept += [r for r in adds if r.key not in have]
-            groups[live.id or live.name] = live.model_copy(update={"rules": tuple(kept)})
-        if adds or removes or action in ("create", "delete", "replace"):
-            changed.append(
-                {
-                    "name": name,
-                    "id": item.get("id"),
-                    "action": action,
-                    "add": adds,
-                    "remove": removes,
-                }
+            continue
+        now = by_id.get(g.live.id or "") or by_name.get(g.live.name)
+        if now is None:
+            raise InputError(
+                f"{path}: group {g.label} is not in the current state; was the plan made "
+                "against it?"
             )
-    after = state.model_copy(update={"groups": tuple(groups.values())})
-    return after, changed
+        if fingerprint(now) != expected:
+            notes.append(f"{g.name} changed since the plan: {_what_changed(g.live, now)}")
+        g.live = now  # apply_plan replaces the state's own group object
+    lists_by_id = {p.id: p for p in state.prefix_lists if p.id}
+    lists_by_name = {p.name: p for p in state.prefix_lists}
+    for p in plan.prefix_lists:
+        if p.live is not None:
+            live = lists_by_id.get(p.live.id or "") or lists_by_name.get(p.live.name)
+            if live is None:
+                raise InputError(
+                    f"{path}: prefix list {p.name} is not in the current state; was the plan "
+                    "made against it?"
+                )
+            p.live = live
+    after = apply_plan(plan, state)
+    attach_effects(plan, state)
+    return _in_plan_order(after, stack), plan, notes
+
+
+def _in_plan_order(after: State, stack: Stack) -> State:
+    """The groups in the order ``--plan`` shows them (a plan lists every group, a saved plan
+    only the changed ones): the stack's in its order, then the others by name and ID."""
+    rank = {g.name: n for n, g in enumerate(stack.groups)}
+    ordered = sorted(
+        after.groups,
+        key=lambda g: (0, rank[g.name], "", "") if g.name in rank else (1, 0, g.name, g.id or ""),
+    )
+    return after.model_copy(update={"groups": tuple(ordered)})

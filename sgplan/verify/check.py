@@ -17,10 +17,10 @@ reason; nothing is skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..intents import IntentResult, intent_text, run_intents
+from ..intents import IntentResult, intent_text, not_checkable_note, run_intents
 from ..lint import Finding, blocking, lint
 from ..lint.run import LintInput
 from ..model.group import SecurityGroup
@@ -90,9 +90,10 @@ def verify_stack(
 
 
 def _intents(stack: Stack, live: State) -> list[IntentResult]:
-    """Every intent judged on the live state; one that cannot be judged fails, with why."""
+    """Every intent judged on the live state; one that cannot be judged fails, with why
+    (``sgplan test`` lists a group that is not live as not checkable; verify fails on it)."""
     try:
-        return run_intents(stack, live)
+        return [_judged(stack, r) for r in run_intents(stack, live)]
     except InputError:
         pass  # judge one by one so that each intent gets its own verdict or reason
     out: list[IntentResult] = []
@@ -100,11 +101,33 @@ def _intents(stack: Stack, live: State) -> list[IntentResult]:
         single = stack.model_copy(update={"intents": (intent,)})
         try:
             result = run_intents(single, live)[0]
-            out.append(IntentResult(number, intent, result.passed, result.detail))
+            out.append(_judged(stack, replace(result, number=number)))
         except InputError as exc:
             reason = str(exc).removeprefix("intent 1: ")
             out.append(IntentResult(number, intent, False, f"cannot be judged: {reason}"))
     return out
+
+
+def _judged(stack: Stack, result: IntentResult) -> IntentResult:
+    """An intent about a group that is not live fails: it cannot be judged, and says why
+    (after a failure on a live group; before what held on the groups that are live)."""
+    if result.checkable:
+        return result
+    names = result.not_live
+    which = (
+        f"group {names[0]} of stack {stack.name} is"
+        if len(names) == 1
+        else (f"groups {', '.join(names)} of stack {stack.name} are")
+    )
+    reason = (
+        f"cannot be judged: {which} not in the current state "
+        "(not live yet; pin its live ID with id= if it was renamed)"
+    )
+    rest = result.detail.removesuffix(not_checkable_note(names)).removesuffix("; ")
+    # a failure on a live group comes first; what held is said after why it is not enough
+    parts = [rest, reason] if not result.passed else [reason, *([rest] if rest else [])]
+    detail = "; ".join(parts)
+    return replace(result, passed=False, detail=detail)
 
 
 def _live_lint_input(stack: Stack, live: State, plan: Plan) -> LintInput:

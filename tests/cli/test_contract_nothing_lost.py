@@ -112,7 +112,8 @@ def test_an_export_in_both_formats_reads_back_as_one_group_per_id(tmp_path):
     done = run("export", "-c", PROD_STATE, "--out", folder, "-f", "both", "--date", "2026-01-02")
     assert done.exit_code == 0, done.output
     assert "wrote 12 files for 6 groups" in done.output
-    plan = run("plan", "-s", "prod", "-c", folder, "-f", "json")
+    # --allow-unpromoted: the promotion gate is not what this test is about
+    plan = run("plan", "-s", "prod", "-c", folder, "-f", "json", "--allow-unpromoted")
     assert plan.exit_code == 0, plan.output
     imported = run("import", "--from", folder, "--name", "p", "--vpc", "vpc-bp1prodshop7x2k9q0m")
     assert imported.exit_code == 0, imported.output
@@ -120,7 +121,7 @@ def test_an_export_in_both_formats_reads_back_as_one_group_per_id(tmp_path):
     # a JSON and a CSV of one group that disagree are not merged silently
     csv = next(folder.glob("ecs_sgRule_sg-bp1c3x8jfk2a0web01_*.csv"))
     csv.write_text(csv.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8")
-    clash = run("plan", "-s", "prod", "-c", folder)
+    clash = run("plan", "-s", "prod", "-c", folder, "--allow-unpromoted")
     assert clash.exit_code == 1
     assert "group sg-bp1c3x8jfk2a0web01 is in" in flat(clash.output)
     assert "with different rules; give one of them" in flat(clash.output)

@@ -60,7 +60,10 @@ def test_the_page_is_self_contained(tmp_path: Path) -> None:
 
 def test_saved_plan_gives_the_same_matrix_as_planning(tmp_path: Path) -> None:
     saved = tmp_path / "plan.json"
-    assert run("plan", "-s", "prod", "-f", "json", "-o", str(saved)).exit_code == 0
+    assert (
+        run("plan", "-s", "prod", "--allow-unpromoted", "-f", "json", "-o", str(saved)).exit_code
+        == 0
+    )
     a = run("report", "-s", "prod", "--plan", "-f", "json", *DAY)
     b = run("report", "-s", "prod", "--plan-file", str(saved), "-f", "json", *DAY)
     assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
@@ -77,17 +80,21 @@ def test_saved_plan_gives_the_same_matrix_as_planning(tmp_path: Path) -> None:
 
     assert cells(da) == cells(db)
     assert any(e[-1] == "-" for e in cells(da))
+    assert [c["key"] for c in da["columns"]] == [c["key"] for c in db["columns"]]
 
 
 def test_user_errors_are_clear(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}')
+    rendering = tmp_path / "rendering.json"  # printed by `sgplan plan -f json`: no saved section
+    rendering.write_text(run("plan", "-s", "prod", "-f", "json").stdout)
     cases = [
         (
             ["report", "-s", "prod", "--plan", "--plan-file", str(bad)],
             "either --plan or --plan-file",
         ),
-        (["report", "-s", "prod", "--plan-file", str(bad)], "not a saved sgplan plan"),
+        (["report", "-s", "prod", "--plan-file", str(bad)], "is not an sgplan plan file"),
+        (["report", "-s", "prod", "--plan-file", str(rendering)], "without the saved-plan section"),
         (["report", "-s", "nope"], "no stack 'nope'"),
         (["report", "-s", "prod", "-c", str(tmp_path / "missing.json")], "missing.json"),
         (["report", "-s", "prod", "--today", "yesterday"], "--today 'yesterday'"),
