@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,22 +18,12 @@ import typer
 from ..evaluate.sources import read_source
 from ..lint import CHECKS, SEVERITIES, Finding, blocking, lint
 from ..lint.risks import load_risks
-from ..model.issues import InputError
 from .app import EXIT_ERROR, OutputFormat, app, user_errors
 from .check import CurrentOption, FormatOption, StackOption
-from .options import Severity
+from .options import Severity, parse_today
 from .problems import json_problems
 
 CheckName = StrEnum("CheckName", {name: name for name in CHECKS})  # type: ignore[misc]
-
-
-def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
 
 
 @app.command("lint", epilog="Checks: " + ", ".join(CHECKS) + ".")
@@ -74,7 +63,7 @@ def lint_command(
         extra = load_risks(risks) if risks is not None else []
         source, unreadable = read_source(stack, current)
         wanted = [c.value for c in check] if check else None
-        findings = lint(source, _today(today), wanted, unreadable=unreadable, risks=extra)
+        findings = lint(source, parse_today(today), wanted, unreadable=unreadable, risks=extra)
     limit = SEVERITIES.index(min_severity.value)
     shown = [f for f in findings if SEVERITIES.index(f.severity) <= limit]
     failing = blocking(findings)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from typing import Annotated
 import typer
 
 from ..formats.current import FORMATS
+from ..model.issues import InputError
 
 STACK_HELP = "stack name (stacks/NAME.py) or a stack file path"
 CURRENT_HELP = f"current state: {FORMATS}, or a folder of them"
@@ -99,3 +101,24 @@ class Severity(StrEnum):
 class GroupType(StrEnum):
     normal = "normal"
     enterprise = "enterprise"
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ModeChoice(StrEnum):
+    sync = "sync"
+    additive = "additive"
+
+
+def parse_today(value: str | None) -> date:
+    """``--today``: the day waivers are judged on (default today)."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None

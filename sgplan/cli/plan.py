@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,22 +24,12 @@ from .options import (
     MAX_REMOVE_SHARE,
     ConcurrencyOpt,
     EndpointOpt,
+    ModeChoice,
+    PlanFormat,
     RateOpt,
     ShareOpt,
     StackOpt,
 )
-
-
-class PlanFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
-class ModeChoice(StrEnum):
-    sync = "sync"
-    additive = "additive"
-
 
 FormatOpt = Annotated[
     PlanFormat, typer.Option("--format", "-f", help="text, markdown (pull requests) or json")

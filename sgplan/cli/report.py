@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,7 +14,7 @@ import typer
 from ..load import load_stack, project_root
 from ..model.issues import InputError
 from .app import app, user_errors
-from .options import CURRENT_HELP, StackOpt
+from .options import CURRENT_HELP, StackOpt, parse_today
 
 if TYPE_CHECKING:
     from ..model.stack import Stack, State
@@ -37,15 +36,6 @@ def _version(s: Stack | State) -> Version:
     from ..report import Version
 
     return Version(s.groups, s.prefix_lists, s.members)
-
-
-def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
 
 
 def _current(stack: Stack, current: list[Path] | None, live: bool) -> tuple[State, str]:
@@ -142,7 +132,7 @@ def report(
     from ..report.saved import apply_saved_plan
 
     desired = load_stack(stack)
-    day = _today(today)
+    day = parse_today(today)
     if with_plan and plan_file is not None:
         raise InputError("give either --plan or --plan-file, not both")
     root = project_root()

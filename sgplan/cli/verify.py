@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -13,7 +11,7 @@ import typer
 from ..load import load_stack, project_root
 from ..model.issues import InputError
 from .app import EXIT_ERROR, app, err, user_errors
-from .options import CURRENT_HELP, EndpointOpt, StackOpt
+from .options import CURRENT_HELP, EndpointOpt, ModeChoice, PlanFormat, StackOpt, parse_today
 
 if TYPE_CHECKING:
     from ..formats.current import LoadedState
@@ -21,32 +19,12 @@ if TYPE_CHECKING:
     from ..verify import Verification
 
 
-class VerifyFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
-class VerifyMode(StrEnum):
-    sync = "sync"
-    additive = "additive"
-
-
-def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today {value!r} is not a date; allowed: YYYY-MM-DD") from None
-
-
-def _mode(desired: Stack, given: VerifyMode | None) -> Literal["sync", "additive"]:
+def _mode(desired: Stack, given: ModeChoice | None) -> Literal["sync", "additive"]:
     """--mode, else the stack's ``sgplan:mode`` (what the provider applies), else sync."""
     from ..promotion import stack_setting
 
     if given is not None:
-        return "additive" if given is VerifyMode.additive else "sync"
+        return "additive" if given is ModeChoice.additive else "sync"
     configured = stack_setting(desired.name, "sgplan:mode")
     if configured in (None, ""):
         return "sync"
@@ -84,7 +62,7 @@ def verify(
         ),
     ] = None,
     mode: Annotated[
-        VerifyMode | None,
+        ModeChoice | None,
         typer.Option(
             "--mode",
             "-m",
@@ -94,8 +72,8 @@ def verify(
         ),
     ] = None,
     fmt: Annotated[
-        VerifyFormat, typer.Option("--format", "-f", help="text, markdown or json")
-    ] = VerifyFormat.text,
+        PlanFormat, typer.Option("--format", "-f", help="text, markdown or json")
+    ] = PlanFormat.text,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", metavar="PATH", help="also write the report to this file"),
@@ -147,7 +125,7 @@ def verify(
         desired,
         loaded.state,
         mode=_mode(desired, mode),
-        today=_today(today),
+        today=parse_today(today),
         sources=loaded.sources,
     )
     result.warnings.extend(str(w) for w in loaded.warnings)
