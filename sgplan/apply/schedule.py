@@ -307,6 +307,26 @@ class _Planner:
         either = g.desired or g.live
         return 0 if either is not None and either.type == "enterprise" else self.limits.group_peers
 
+    def _room_at_once(
+        self, guard: Guard, now: list[Rule], removable: list[Rule], want: int, need_peers: int
+    ) -> list[Rule]:
+        """The rules the loop below would pick if no removal cut a kept flow, when removing
+        them all together cuts none (one check instead of one per rule: removing accept
+        rules never lets more through, so each smaller step would hold too); else []."""
+        picked: list[Rule] = []
+        freed = freed_peers = 0
+        for r in removable:
+            if freed >= want and freed_peers >= need_peers:
+                break
+            if need_peers > freed_peers and freed >= want and not r.peer.is_group:
+                continue
+            picked.append(r)
+            freed, freed_peers = freed + self.cost(r), freed_peers + int(r.peer.is_group)
+        accepts = [r for r in picked if r.policy == "accept"]
+        if accepts and guard.lapsed_removing(now, picked) is not None:
+            return []
+        return picked
+
     def _interleave(self, i: int, g: GroupPlan) -> None:
         assert g.live is not None
         self.schedule.interleaved.append(g.name)
@@ -348,17 +368,17 @@ class _Planner:
             need = self.cost(pending[0]) - room
             want = max(need, self.cost.total(nxt) - room)
             need_peers = int(pending[0].peer.is_group) - peer_room
-            picked: list[Rule] = []
-            freed = freed_peers = 0
+            picked = self._room_at_once(guard, now, removable, want, need_peers)
+            freed = self.cost.total(picked)
+            freed_peers = sum(int(r.peer.is_group) for r in picked)
             lapse = None
-            for r in removable:
+            for r in removable if not picked else ():
                 if freed >= want and freed_peers >= need_peers:
                     break
                 if need_peers > freed_peers and freed >= want and not r.peer.is_group:
                     continue
                 if r.policy == "accept":
-                    trial = [x for x in now if x.key != r.key and x not in picked]
-                    found = guard.lapsed(trial)
+                    found = guard.lapsed_removing(now, [*picked, r])
                     if found is not None:
                         lapse = lapse or (r, found)
                         continue

@@ -24,6 +24,7 @@ from .access import EVERYWHERE, Flow, FlowSet, Region, effective_access, region_
 from .catalog import Context, Directory, GroupIndex
 from .compile import Box, Compiled
 from .evaluator import Evaluator
+from .narrow import Area
 from .space import GROUP_HI, GROUP_LO, MEMBER_SPACE, PROTOCOLS, intersect
 
 Status = Literal["new", "changed", "removed"]
@@ -153,9 +154,11 @@ def group_flow_changes(
     new_ctx = old_ctx.with_lists(desired_lists, [*current_port_lists, *desired_port_lists])
     out: list[GroupFlowChange] = []
     for d, c in pairs:
-        rules_changed = _meaning(d, directory) != _meaning(c, directory)
+        md, mc = _meanings(d, directory), _meanings(c, directory)
+        rules_changed = _settings(d) != _settings(c) or frozenset(md) != frozenset(mc)
         if rules_changed or _lists_changed((*d.rules, *c.rules), old_ctx, new_ctx):
-            out.append(_change(c, d, old_ctx, new_ctx, "changed", rules_changed))
+            old, new = _narrowed(c, d, old_ctx, new_ctx, mc, md)
+            out.append(_change(old, new, old_ctx, new_ctx, "changed", rules_changed))
     for d in added:
         out.append(_change(_emptied(d), d, old_ctx, new_ctx, "new", bool(d.rules)))
     for c in removed:
@@ -186,14 +189,21 @@ def _pair(
     return pairs, added, removed
 
 
-def _meaning(g: SecurityGroup, directory: Directory) -> tuple[object, ...]:
-    """What decides reachability: kind, inner policy, network and the rules' identities,
-    group peers by token (``group:web`` and web's live ID are the same peer)."""
-    rules = frozenset(
-        (*r.key[:7], directory.of_peer(r.peer) if r.peer.is_group else str(r.peer), *r.key[8:])
-        for r in g.rules
-    )
-    return (g.type, g.inner_access_policy, g.network, rules)
+def _settings(g: SecurityGroup) -> tuple[str, str, str]:
+    """What decides reachability besides the rules: kind, inner policy, network."""
+    return (g.type, g.inner_access_policy, g.network)
+
+
+def _meanings(g: SecurityGroup, directory: Directory) -> list[object]:
+    """The rules' identities, group peers by token (``group:web`` and web's live ID are
+    the same peer)."""
+    out: list[object] = []
+    for r in g.rules:
+        if r.peer.is_group:
+            out.append((*r.key[:7], directory.of_peer(r.peer), *r.key[8:]))
+        else:
+            out.append(r.key)
+    return out
 
 
 def _lists_changed(rules: Iterable[Rule], old: Context, new: Context) -> bool:
@@ -202,6 +212,53 @@ def _lists_changed(rules: Iterable[Rule], old: Context, new: Context) -> bool:
         if r.peer.is_prefix_list:
             a, b = old.prefix_list(r.peer), new.prefix_list(r.peer)
             if (a and sorted(a.cidrs)) != (b and sorted(b.cidrs)):
+                return True
+    return False
+
+
+def _narrowed(
+    old: SecurityGroup,
+    new: SecurityGroup,
+    old_ctx: Context,
+    new_ctx: Context,
+    old_meanings: list[object],
+    new_meanings: list[object],
+) -> tuple[SecurityGroup, SecurityGroup]:
+    """Both versions cut down to the rules whose ports meet a rule that differs between them.
+
+    Exact (see :mod:`.narrow`): the flows can only change inside the ports of the rules that
+    differ, and there both versions judge as their cut-down selves. Kept whole when what
+    decides without a rule differs (kind, inner policy, network) or a list the rules use
+    holds other entries in the two versions (then every rule using it may judge anew)."""
+    if not old.rules or not new.rules:
+        return old, new
+    if _settings(old) != _settings(new):
+        return old, new
+    both = (*old.rules, *new.rules)
+    if _lists_changed(both, old_ctx, new_ctx) or _port_lists_changed(both, old_ctx, new_ctx):
+        return old, new
+    directory = new_ctx.directory
+    gone = Counter(old_meanings) - Counter(new_meanings)
+    came = Counter(new_meanings) - Counter(old_meanings)
+    changed = [r for r, m in zip(old.rules, old_meanings, strict=True) if m in gone]
+    changed += [r for r, m in zip(new.rules, new_meanings, strict=True) if m in came]
+    area = Area.of(changed, new_ctx)
+    # the groups the whole versions name stay known, so flows read as they would unnarrowed
+    for r in both:
+        if r.peer.is_group:
+            new_ctx.index.point(directory.of_peer(r.peer))
+    return (
+        old.model_copy(update={"rules": area.narrow(old.rules, old_ctx)}),
+        new.model_copy(update={"rules": area.narrow(new.rules, new_ctx)}),
+    )
+
+
+def _port_lists_changed(rules: Iterable[Rule], old: Context, new: Context) -> bool:
+    """Whether a port list these rules use holds other ranges in the new version."""
+    for r in rules:
+        if r.port_list:
+            a, b = old.port_list(r.port_list), new.port_list(r.port_list)
+            if (a and sorted(a.ranges)) != (b and sorted(b.ranges)):
                 return True
     return False
 
@@ -218,9 +275,9 @@ def _change(
     status: Status,
     rules_changed: bool,
 ) -> GroupFlowChange:
+    name = new_ctx.directory.of_group(new)
     before = Evaluator([old], old_ctx)
     after = Evaluator([new], new_ctx)
-    name = new_ctx.directory.of_group(new)
     nics = ("intranet", "internet") if "classic" in (old.network, new.network) else ("intranet",)
     return GroupFlowChange(
         name,
