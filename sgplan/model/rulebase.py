@@ -17,8 +17,8 @@ The pydantic methods the code base uses (``model_validate``, ``model_dump``, ``m
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter, ValidationInfo
 from pydantic.json_schema import JsonSchemaValue
@@ -53,6 +53,7 @@ class RuleModel:
         cls._fieldset = frozenset(cls._names)
         cls._slots_defaults = tuple((f.name, f.default) for f in fields)
         cls._defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+        _fillers[cls] = _filler(cls)
         from .rule import Waiver  # defined beside Rule
 
         cls._waiver_type = Waiver
@@ -196,14 +197,27 @@ def _rebuild(cls: type[RuleModel], values: tuple[Any, ...]) -> RuleModel:
     return obj
 
 
-_set = object.__setattr__
+_fillers: dict[type, Callable[[Any, Mapping[str, Any]], None]] = {}
 
 
 def _fill(obj: RuleModel, values: Mapping[str, Any]) -> None:
-    get = values.get
-    for name, default in obj._slots_defaults:
-        _set(obj, name, get(name, default))
-    _set(obj, "key", obj._identity(obj))
+    _fillers[type(obj)](obj, values)
+
+
+def _filler(cls: type[RuleModel]) -> Callable[[Any, Mapping[str, Any]], None]:
+    """A function setting every slot of a ``cls`` object from a mapping (defaults for what
+    it lacks), then the identity: straight-line code, as dataclasses writes ``__init__``, for
+    a loop over the fields costs more than the stores themselves (millions of rules)."""
+    env: dict[str, Any] = {"identity": cls._identity}
+    lines = ["def fill(obj, values):", "    get = values.get"]
+    for i, (name, default) in enumerate(cls._slots_defaults):
+        env[f"set{i}"] = cls.__dict__[name].__set__  # the slot's own descriptor
+        env[f"default{i}"] = default
+        lines.append(f"    set{i}(obj, get({name!r}, default{i}))")
+    env["set_key"] = cls.__dict__["key"].__set__
+    lines.append("    set_key(obj, identity(obj))")
+    exec("\n".join(lines), env)  # code built from the class's own field names only
+    return cast(Callable[[Any, Mapping[str, Any]], None], env["fill"])
 
 
 def _typed(cls: type[RuleModel], clean: Mapping[str, Any]) -> dict[str, Any]:
