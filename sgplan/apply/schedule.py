@@ -114,6 +114,9 @@ def rule_costs(plan: Plan, extra: Iterable[PrefixList] = ()) -> dict[str, int]:
     return out
 
 
+_LIST_KINDS = frozenset({"prefix_list_name", "prefix_list_id"})
+
+
 class _Cost:
     def __init__(self, lists: dict[str, int]) -> None:
         self.lists = lists
@@ -124,7 +127,10 @@ class _Cost:
         return 1
 
     def total(self, rules: Iterable[Rule]) -> int:
-        return sum(self(r) for r in rules)
+        n = 0
+        for r in rules:  # 1 a rule but prefix lists: asked for every step of every group
+            n += 1 if r.peer.kind not in _LIST_KINDS else self(r)
+        return n
 
 
 def _peers(rules: Iterable[Rule]) -> int:

@@ -28,6 +28,8 @@ _END = GROUP_HI + 1
 # Cells never span two regions (IPv4, IPv6, groups): a cell starts at each region's start.
 _REGION_STARTS = frozenset({V6_LO, GROUP_LO})
 _NONE: Cell = (-1, -1, ())
+# Up to this many boxes a segment is swept whole rather than overlaid on its base's cells.
+_PAINT_TOGETHER = 24
 
 
 @dataclass(slots=True)
@@ -182,8 +184,14 @@ class DecisionMap:
             key = (seg.base, seg.extra[index])
             found = self._shared.get(key)
             if found is None:
-                base = self._paint(seg.base)
-                found = self._shared[key] = overlay(base, self._paint(key[1])) if key[1] else base
+                extra = key[1]
+                if not extra:
+                    found = self._paint(seg.base)
+                elif len(seg.base) + len(extra) <= _PAINT_TOGETHER:
+                    found = paint((*seg.base, *extra))  # few boxes: one sweep is cheaper
+                else:
+                    found = overlay(self._paint(seg.base), self._paint(extra))
+                self._shared[key] = found
             seg.cells[index] = found
         return found
 
