@@ -117,7 +117,7 @@ def rule_from_permission(
     clean, problems = normalize_rule(fields, live=True)
     if problems:
         raise ValueError("; ".join(msg for _, msg in problems))
-    return Rule.model_validate(clean, context={"canonical": True})
+    return Rule.from_normalized(clean)
 
 
 def rules_from_permissions(

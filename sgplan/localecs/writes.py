@@ -101,7 +101,7 @@ def _fast_rule(perm: Mapping[str, Any], vpc: bool, direction: str) -> Rule:
     clean, problems = normalize_rule(fields, live=True)
     if problems:
         raise ValueError("; ".join(msg for _, msg in problems))
-    return Rule.model_validate(clean, context={"canonical": True})
+    return Rule.from_normalized(clean)
 
 
 def listed(params: Mapping[str, str], prefix: str) -> list[str]:

@@ -24,8 +24,7 @@ from .services import CATALOG, Service, lookup
 from .stack import Stack, State
 from .validate import check_stack
 
-_CANONICAL = {"canonical": True}
-_LIVE = {"canonical": False, "live": True}
+_LIVE = {"live": True}
 STACK_FIELDS = frozenset(Stack.model_fields)
 GROUP_FIELDS = frozenset(SecurityGroup.model_fields)
 DECL_ONLY_RULE_FIELDS = frozenset({"service"})
@@ -170,7 +169,6 @@ class _Builder:
     def rules(self, group: str, decls: Sequence[Any], live: bool = False) -> list[Rule]:
         out: list[Rule] = []
         positions: list[int] = []
-        ctx = _CANONICAL  # normalize_rule below has validated (and canonicalised) each rule
         for number, decl in enumerate(decls, start=1):
             if isinstance(decl, Rule):
                 out.append(decl)
@@ -202,7 +200,7 @@ class _Builder:
                         self._issue(msg, group=group, rule=number, rule_text=text, field=fld)
                     continue
                 try:
-                    out.append(Rule.model_validate(clean, context=ctx))
+                    out.append(Rule.from_normalized(clean))
                 except ValidationError as exc:
                     self.issues.extend(
                         issues_from_validation(

@@ -6,9 +6,9 @@ estates hold millions. A rule is instead a frozen dataclass with slots (no ``__d
 and its identity is computed once, when it is built. Validation is the one canonical path,
 :func:`sgplan.model.rule.normalize_rule`; every way to a rule goes through it:
 ``Rule(**fields)``, ``Rule.model_validate(data)``, and pydantic itself when a rule is a
-field of a group or a stack (this class gives pydantic its schema). The ``canonical``
-context admits a dict that ``normalize_rule`` has just returned (the builders call it
-first, to report problems with their positions), so nothing is validated twice.
+field of a group or a stack (this class gives pydantic its schema). ``from_normalized``
+admits a dict that ``normalize_rule`` has just returned (the builders call it first, to
+report problems with their positions), so nothing is validated twice.
 
 The pydantic methods the code base uses (``model_validate``, ``model_dump``, ``model_copy``,
 ``model_fields``) keep their meaning.
@@ -27,7 +27,6 @@ from pydantic_core import CoreSchema, PydanticCustomError, ValidationError, core
 if TYPE_CHECKING:
     from typing import Self
 
-_CANONICAL_FLAG = "canonical"
 _DERIVED = ("key",)
 
 
@@ -84,8 +83,6 @@ class RuleModel:
                 {"kind": type(data).__name__},
             )
         ctx = context or {}
-        if ctx.get(_CANONICAL_FLAG):
-            return _typed(cls, data)
         clean, problems = cls._normalize(dict(data), bool(ctx.get("live")))
         if problems:
             raise PydanticCustomError("rule", "; ".join(msg for _, msg in problems))
@@ -101,6 +98,18 @@ class RuleModel:
             raise _validation_error(cls, exc, data) from None
         obj = object.__new__(cls)
         _fill(obj, clean)
+        return obj
+
+    @classmethod
+    def from_normalized(cls, clean: dict[str, Any]) -> Self:
+        """A rule from what ``normalize_rule`` has just returned without problems (the
+        builders' path: they normalise first, to report problems with their positions)."""
+        try:
+            typed = _typed(cls, clean)
+        except PydanticCustomError as exc:
+            raise _validation_error(cls, exc, clean) from None
+        obj = object.__new__(cls)
+        _fill(obj, typed)
         return obj
 
     @classmethod

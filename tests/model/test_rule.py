@@ -30,7 +30,7 @@ def test_canonical_form_from_api_spellings():
         }
     )
     assert found == []
-    rule = Rule.model_validate(clean, context={"canonical": True})
+    rule = Rule.from_normalized(clean)
     assert (rule.direction, rule.protocol, rule.policy, rule.priority) == (
         "ingress",
         "tcp",

@@ -44,10 +44,9 @@ def test_every_way_in_validates_and_canonicalises():
         SecurityGroup(name="web", rules=[{**FIELDS, "protocol": "sctp"}])
 
 
-def test_canonical_context_still_checks_types():
+def test_a_rule_from_normalized_fields_still_checks_types():
     with pytest.raises(ValidationError, match="rule_id must be text"):
-        Rule.model_validate({**FIELDS, "peer": Rule(**FIELDS).peer, "rule_id": 5},
-                            context={"canonical": True})  # fmt: skip
+        Rule.from_normalized({**FIELDS, "peer": Rule(**FIELDS).peer, "rule_id": 5})
 
 
 def test_model_copy_recomputes_the_identity():
