@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..beside import beside
 from ..formats.current import FORMATS, LoadedState, load_current
 from ..load import load_stack, project_root, resolve_stack_path
 from ..model.issues import InputError, Issue
@@ -143,6 +144,10 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+# Below this many rules (stack and state together) a fork costs more than it saves.
+PARALLEL_FROM_RULES = 20_000
+
+
 def _apply_order(plan: Plan, loaded: LoadedState) -> list[Finding]:
     """Refusals from the apply engine's schedule (no safe order, a used prefix list deleted)."""
     from ..apply.schedule import order_findings
@@ -232,9 +237,12 @@ def plan(
     shown = [s if s.endswith(EMPTY) else _shown(Path(s)) for s in loaded.sources]
     result = plan_stack(desired, loaded.state, options, shown)
     result.warnings.extend(_warnings(loaded))
-    result.findings.extend(_apply_order(result, loaded))
+    # the apply order (a child's work on a second core, for large estates) beside the effects
+    big = desired.rule_count + loaded.state.rule_count >= PARALLEL_FROM_RULES
+    order = beside(_apply_order, result, loaded, worth_it=effects and big)
     if effects:
         attach_effects(result, loaded.state)
+    result.findings.extend(order())
     apply_gate(result, desired, promotion_record or default_record(), allow_unpromoted,
                resolve_stack_path(stack))  # fmt: skip
     if out is not None and (fmt is PlanFormat.json or out.suffix.lower() == ".json"):

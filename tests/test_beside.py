@@ -1,0 +1,68 @@
+"""The fork helper plan uses to answer the apply order on a second core."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sgplan.beside import beside, can_fork
+from sgplan.model.issues import InputError
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+
+
+def _whoami(tag: str) -> tuple[str, int]:
+    return tag, os.getpid()
+
+
+def _fails(message: str) -> None:
+    raise InputError(message)
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        raise TypeError("not picklable")
+
+
+_calls: list[int] = []
+
+
+def _fails_oddly() -> int:
+    _calls.append(os.getpid())
+    if os.getpid() != _PARENT:
+        raise _Unpicklable()
+    return 7
+
+
+_PARENT = os.getpid()
+
+
+def test_the_work_runs_in_a_child_and_its_result_comes_back():
+    done = beside(_whoami, "order")
+    tag, pid = done()
+    assert tag == "order"
+    assert pid != os.getpid()
+
+
+def test_small_work_runs_here_when_asked():
+    done = beside(_whoami, "order", worth_it=False)
+    assert done() == ("order", os.getpid())
+
+
+def test_serial_when_the_user_says_so(monkeypatch):
+    monkeypatch.setenv("SGPLAN_SERIAL", "1")
+    assert beside(_whoami, "x")()[1] == os.getpid()
+
+
+def test_the_childs_error_is_raised_here_with_its_message():
+    done = beside(_fails, "prefix list pl-x is used by web")
+    with pytest.raises(InputError, match="prefix list pl-x is used by web"):
+        done()
+
+
+def test_a_child_that_cannot_report_is_answered_here():
+    global _PARENT
+    _PARENT = os.getpid()
+    assert beside(_fails_oddly)() == 7
+    assert _calls[-1] == os.getpid()
