@@ -9,21 +9,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..lint import gate
-from ..load import load_stack
 from ..model.issues import Issue, StackInvalid
-from ..model.stack import Stack
-from ..model.validate import group_quota, prefix_list_index
 from .app import OutputFormat, app, out, plural, user_errors
 from .options import StackOpt
 from .problems import json_problems
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model and the lint are imported when a stack is validated
     from rich.table import Table
+
+    from ..model.stack import Stack
 
 
 def summary_table(stack: Stack) -> Table:
     from rich.table import Table
+
+    from ..model.validate import group_quota, prefix_list_index
 
     lists = prefix_list_index(stack.prefix_lists)
     table = Table(title=f"stack {stack.name} ({stack.region})", title_justify="left")
@@ -47,6 +47,8 @@ def summary_table(stack: Stack) -> Table:
 def apply_problems(stack: Stack, today: date) -> list[Issue]:
     """What the apply path refuses although the model holds it: the Pulumi program (and
     ``sgplan apply``) stop on unwaived critical lint findings before any call."""
+    from ..lint import gate
+
     out: list[Issue] = []
     for f in gate(stack, today):
         issue = f.issue(stack.name)
@@ -68,6 +70,8 @@ def validate(
 ) -> None:
     """Validate a stack against every rule and limit, and what the apply path refuses
     (unwaived critical findings); print a summary (exit 1 on problems)."""
+    from ..load import load_stack
+
     with json_problems(output is OutputFormat.json):
         st = load_stack(stack)
         problems = apply_problems(st, date.today())
