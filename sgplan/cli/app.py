@@ -8,6 +8,7 @@ module imports the engine inside its function, so ``sgplan NAME --help`` stays c
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
 from enum import StrEnum
@@ -268,18 +269,25 @@ def err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _error_label() -> str:
+    """``error:``, bold red on a terminal (click drops the colour elsewhere; so does NO_COLOR).
+    The message itself is printed as it is: no markup, so ``[...]`` in a user's value stays."""
+    if os.environ.get("NO_COLOR"):
+        return "error:"
+    return typer.style("error:", fg="red", bold=True)
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    err().print(f"[bold red]error:[/] {message}", markup=True)
+    typer.echo(f"{_error_label()} {message}", err=True)
     raise typer.Exit(code)
 
 
 def report_invalid(exc: StackInvalid) -> NoReturn:
-    console = err()
     name = exc.stack or "(unnamed)"
     noun = "problem" if len(exc.issues) == 1 else "problems"
-    console.print(f"[bold red]error:[/] stack {name} has {len(exc.issues)} {noun}:", markup=True)
-    for issue in exc.issues:
-        console.print(f"  - {issue}", markup=False)
+    lines = [f"{_error_label()} stack {name} has {len(exc.issues)} {noun}:"]
+    lines.extend(f"  - {issue}" for issue in exc.issues)
+    typer.echo("\n".join(lines), err=True)
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -48,7 +48,7 @@ def test_lint_check_names_are_the_lints():
     from sgplan.cli.lint import CHECK_NAMES
     from sgplan.lint import CHECKS
 
-    assert CHECK_NAMES == tuple(CHECKS)
+    assert tuple(CHECKS) == CHECK_NAMES
 
 
 def test_an_unknown_command_is_a_usage_error():

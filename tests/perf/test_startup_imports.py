@@ -35,11 +35,14 @@ def _heavy_for_help(loaded: set[str]) -> set[str]:
 
 
 def _help_modules(*args: str) -> set[str]:
-    """Modules loaded once ``sgplan ARGS`` printed its help (the entry point itself)."""
+    """Modules loaded once the entry point (``sgplan.cli:main``) printed ``sgplan ARGS``'s
+    help: listed on stderr just before it leaves through ``os._exit``."""
     code = (
-        "import sys\nfrom sgplan.cli import main\nsys.argv = ['sgplan', *sys.argv[1:]]\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
-        "sys.stdout.flush()\nsys.stderr.write('\\n'.join(sys.modules))"
+        "import os, sys\n_exit = os._exit\n"
+        "def leave(status):\n"
+        "    sys.stderr.write('\\n'.join(sys.modules)); sys.stderr.flush(); _exit(status)\n"
+        "os._exit = leave\nsys.argv = ['sgplan', *sys.argv[1:]]\n"
+        "from sgplan.cli import main\nmain()"
     )
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, check=True,
                           capture_output=True, text=True)  # fmt: skip
