@@ -11,7 +11,10 @@ Targets (issues 12 and 15): ``--help`` and ``NAME --help`` <= 0.2 s, ``validate 
 prod`` <= 0.3 s (wall); and commands that do not use them never import the Alibaba SDK,
 aiohttp, deepdiff or pulumi (help: not pydantic or rich either).
 
-    .venv/bin/python bench/bench_startup.py [--runs N]
+    .venv/bin/python bench/bench_startup.py [--runs N] [--tree PATH]
+
+``--tree`` times another checkout of sgplan (say ``git worktree add /tmp/base main``) with
+this interpreter and its packages: before and after a change, in the same conditions.
 
 Exit 1 when a target is missed.
 """
@@ -28,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the tree timed; --tree changes it
 PY = sys.executable
 
 COMMANDS: dict[str, list[str]] = {
@@ -46,9 +49,12 @@ TARGETS = {
 }
 # what users have: compiled modules cached (pip compiles what it installs; Python caches the
 # rest on first import), so a PYTHONDONTWRITEBYTECODE in this environment is not passed on
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # --tree: +PYTHONPATH
 HEAVY = ("alibabacloud_ecs20140526", "alibabacloud_credentials", "aiohttp", "deepdiff", "pulumi")
 NOT_FOR_HELP = ("pydantic", "rich")
+FLOOR = (
+    "import typer, typer._adapters, pydantic.main, pydantic.plugin._loader; import os; os._exit(0)"
+)
 
 
 @dataclass(frozen=True)
@@ -97,15 +103,26 @@ def line(label: str, t: Timing, base: Timing, note: str = "") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per command (median)")
+    parser.add_argument("--tree", type=Path, help="time this checkout of sgplan instead")
     args = parser.parse_args()
+    global ROOT
     exe = Path(PY).parent / "sgplan"
     sg = [str(exe)] if exe.exists() else [PY, "-m", "sgplan"]
+    if args.tree is not None:
+        ROOT = args.tree.resolve()
+        ENV["PYTHONPATH"] = str(ROOT)
+        sg = [PY, "-m", "sgplan"]
+        print(f"timing the sgplan of {ROOT}")
     base = timed([PY, "-c", "pass"], args.runs)
     print(
         f"{'':<30} {'wall':>9} {'ratio':>6}   {'cpu':>8} {'ratio':>6}   (ratio: to python -c pass)"
     )
     print(line("python -c pass", base, base))
     print(line("import sgplan.cli", timed([PY, "-c", "import sgplan.cli"], args.runs), base))
+    # before sgplan does anything: typer, and the pydantic it coerces option values with
+    # (typer >= 0.26), which a command with an option imports whatever it does
+    floor = timed([PY, "-c", FLOOR], args.runs)
+    print(line("floor: typer + its pydantic", floor, base))
     checks: list[tuple[str, bool, str]] = []
     for label, cmd_args in COMMANDS.items():
         t = timed([*sg, *cmd_args], args.runs)
