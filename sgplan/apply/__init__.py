@@ -8,11 +8,14 @@ never lets a flow allowed before and after lapse and never breaks a quota (no Pu
     result = apply_plan(plan, writer)  # ApplyResult; raises ApplyRefused/ApplyImpossible/ApplyFailed
 
 See ``APPLY_API.md`` and ``docs/apply.md``.
+
+Each name is imported from its module on first use: ``sgplan plan`` checks the apply order
+with :mod:`sgplan.apply.schedule` and must not import the SDK the writer uses.
 """
 
 from __future__ import annotations
 
-import importlib
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,34 +33,21 @@ if TYPE_CHECKING:
     )
     from .schedule import Limits, Op, Schedule, build_schedule
 
-# Imported on first use: `sgplan plan` needs only the schedule, not the SDK behind the writer.
-_WHERE = {
-    "EcsWriter": "..live.writer",
-    "connect": "..live.writer",
-    "Progress": ".engine",
-    "apply_group": ".engine",
-    "apply_plan": ".engine",
-    "check_plan": ".engine",
+_RESULTS = ("ApplyError", "ApplyFailed", "ApplyImpossible", "ApplyRefused", "ApplyResult",
+            "CallRecord", "GroupOutcome")  # fmt: skip
+_HOMES = {
+    **dict.fromkeys(("EcsWriter", "connect"), "..live.writer"),
+    **dict.fromkeys(("Progress", "apply_group", "apply_plan", "check_plan"), ".engine"),
     "Guard": ".guard",
-    "ApplyError": ".result",
-    "ApplyFailed": ".result",
-    "ApplyImpossible": ".result",
-    "ApplyRefused": ".result",
-    "ApplyResult": ".result",
-    "CallRecord": ".result",
-    "GroupOutcome": ".result",
-    "Limits": ".schedule",
-    "Op": ".schedule",
-    "Schedule": ".schedule",
-    "build_schedule": ".schedule",
+    **dict.fromkeys(_RESULTS, ".result"),
+    **dict.fromkeys(("Limits", "Op", "Schedule", "build_schedule"), ".schedule"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(where, __name__), name)
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

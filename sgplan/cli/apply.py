@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..load import load_stack
 from ..model.issues import InputError
-from ..render import render_text
 from .app import app, err, user_errors
 from .options import ConcurrencyOpt, EndpointOpt, RateOpt
 
@@ -61,6 +59,7 @@ def _check_stack(saved_stack: str, region: str | None, digest: str, source: str 
             f"the plan file is for region {region}, not {want_region}; nothing was applied"
         )
     from ..apply.saved import stack_digest
+    from ..load import load_stack
 
     ref = stack or source or saved_stack
     current = load_stack(ref)
@@ -112,6 +111,7 @@ def apply(
     from ..apply.stale import refuse_if_stale
     from ..live import LiveConfig
     from ..live.client import CallFailed
+    from ..render import render_text
 
     saved = read_saved(plan_file)
     plan = saved.plan

@@ -4,22 +4,20 @@ lets through at all."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..evaluate.access import effective_access
-from ..evaluate.evaluator import Evaluator
-from ..evaluate.packet import Packet, parse_endpoint
-from ..evaluate.query import Coverage, peer_set_coverage
-from ..evaluate.sources import Subject, evaluator, group_subject, nic_subject, read_source
-from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, IntervalSet, cidr_interval
 from ..model.issues import InputError
 from .app import EXIT_ERROR, OutputFormat, app, err, out, user_errors
 from .options import CurrentListOpt, Direction, NicType, OptionalStackOpt, Protocol
+
+if TYPE_CHECKING:  # the evaluator is imported when a check runs, not for --help
+    from ..evaluate.evaluator import Evaluator
+    from ..evaluate.query import Coverage
+    from ..evaluate.sources import Subject
+    from ..evaluate.space import IntervalSet
 
 StackOption = OptionalStackOpt
 CurrentOption = CurrentListOpt
@@ -29,11 +27,6 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text
 DIAGNOSIS: tuple[tuple[str, int | None], ...] = (
     ("icmp", None), ("tcp", 80), ("tcp", 443), ("tcp", 22), ("tcp", 3389), ("tcp", 8080),
 )  # fmt: skip
-PEER_SETS: dict[str, IntervalSet] = {
-    "internet": PUBLIC,
-    "internet-v4": PUBLIC_V4,
-    "internet-v6": PUBLIC_V6,
-}
 
 
 @app.command()
@@ -94,6 +87,9 @@ def check(
     Classic-network groups are judged on both NIC types (internet and intranet) unless
     --nic-type picks one; each verdict says which it is about. Rules of the input that
     could not be read are reported as errors (exit 1) after the verdicts on the rest."""
+    from ..evaluate.packet import parse_endpoint
+    from ..evaluate.sources import evaluator, read_source
+
     source, unreadable = read_source(stack, current)
     if access and not group and nic is None:
         from ..report.cli_table import print_access_table
@@ -136,6 +132,8 @@ def check(
 
 def _known_groups(source: Any, peer: str) -> None:
     """A group a peer names by name must exist (an ID may name a group defined elsewhere)."""
+    from ..evaluate.packet import parse_endpoint
+
     names = {g.name for g in source.groups} | {g.id for g in source.groups if g.id}
     for g in parse_endpoint(peer)[1]:
         if g in names or g.startswith("sg-") or "/sg-" in g:
@@ -153,6 +151,8 @@ _NIC_LABELS = {
 def _print_all(
     output: OutputFormat, reports: list[dict[str, Any]], lines: Any, unreadable: list[Any]
 ) -> None:
+    import json
+
     errors = [f"rule could not be read, so it is not judged: {u}" for u in unreadable]
     console = out()
     if output is OutputFormat.json:
@@ -171,6 +171,8 @@ def _print_all(
 
 
 def _subject(source: Any, groups: Sequence[str], nic: str | None) -> Subject:
+    from ..evaluate.sources import group_subject, nic_subject
+
     if nic is not None and groups:
         raise InputError("give --nic or --group, not both")
     if nic is not None:
@@ -186,9 +188,14 @@ def _checks(protocol: str, port: int | None, diagnose: bool) -> list[tuple[str, 
 
 def _peer_set(text: str) -> IntervalSet | None:
     """A set of addresses (``internet``, a CIDR wider than one address), else None."""
+    import ipaddress
+
+    from ..evaluate.space import PUBLIC, PUBLIC_V4, PUBLIC_V6, cidr_interval
+
     key = text.strip().lower()
-    if key in PEER_SETS:
-        return PEER_SETS[key]
+    named = {"internet": PUBLIC, "internet-v4": PUBLIC_V4, "internet-v6": PUBLIC_V6}
+    if key in named:
+        return named[key]
     if "/" in key and " " not in key and "," not in key and not key.startswith("group:"):
         try:
             net = ipaddress.ip_network(key, strict=False)
@@ -207,6 +214,8 @@ def _packet_report(
     checks: list[tuple[str, int | None]],
     nic_type: str,
 ) -> dict[str, Any]:
+    from ..evaluate.packet import Packet, parse_endpoint
+
     address, groups = parse_endpoint(peer)
     rows = []
     for proto, port in checks:
@@ -227,6 +236,8 @@ def _set_report(
     checks: list[tuple[str, int | None]],
     nic_type: str,
 ) -> dict[str, Any]:
+    from ..evaluate.query import peer_set_coverage
+
     rows = []
     for proto, port in checks:
         for p in ("icmp", "icmpv6") if proto == "icmp" else (proto,):
@@ -262,6 +273,8 @@ def _label(protocol: str, port: int | None) -> str:
 def _access_report(
     ev: Evaluator, subject: Subject, nic_type: str, classic: bool = False
 ) -> dict[str, Any]:
+    from ..evaluate.access import effective_access
+
     index = ev.context.index
     out: dict[str, Any] = {"subject": subject.label, "directions": []}
     if classic:

@@ -10,7 +10,7 @@ import typer
 import typer.core
 
 from ..model.issues import InputError
-from ..render.comment import GITHUB_LIMIT, marker, render_comment
+from ..render.comment import GITHUB_LIMIT
 from .app import app, user_errors
 
 
@@ -82,6 +82,8 @@ def comment(
     ] = False,
 ) -> None:
     """One pull-request comment from Markdown plans, updated in place via a hidden marker."""
+    from ..render.comment import marker, render_comment
+
     try:
         mark = marker(key)
     except ValueError as exc:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..formats import console
-from ..formats.current import load_current
-from ..load import load_stack
 from ..model.issues import InputError
-from ..model.stack import State
 from ..userfiles import check_out_folder
 from .app import app, err, plural, user_errors
 from .options import STACK_HELP, CurrentListOpt
 from .plan import default_snapshot
+
+if TYPE_CHECKING:  # the formats are imported when files are written, not for --help
+    from ..model.stack import State
 
 
 class ExportFormat(StrEnum):
@@ -53,6 +52,8 @@ def export_files(
 ) -> list[Path]:
     """Write the console files of every group of ``state``; refuses to overwrite unless
     ``force`` (checked for every file before any is written)."""
+    from ..formats import console
+
     missing = [g.name or "?" for g in state.groups if not g.id]
     if missing:
         raise InputError(
@@ -115,6 +116,9 @@ def export(
     The files carry each group's rules with the API's field names, as the console's
     "export rules" does; the console (or ``sgplan import``) reads them back.
     """
+    from ..formats.current import load_current
+    from ..load import load_stack
+
     if bool(current) == bool(stack):
         raise InputError("give either --current PATH or --stack NAME (one of them)")
     check_out_folder(out)

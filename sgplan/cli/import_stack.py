@@ -6,15 +6,18 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..formats.current import FORMATS, LoadedState, load_current
+from ..formats import FORMATS
 from ..model.issues import InputError, StackInvalid
 from ..userfiles import check_out_file, write_text
 from .app import EXIT_ERROR, app, err, plural, user_errors
 from .options import ConcurrencyOpt, EndpointOpt, RateOpt
+
+if TYPE_CHECKING:  # the formats are imported when a state is read, not for --help
+    from ..formats.current import LoadedState
 
 CONSOLE_ONLY = (
     "console files carry rules (and, in JSON, name, description, VPC and inner access policy) "
@@ -51,6 +54,8 @@ def state_for_import(
         raise InputError("--endpoint, --rate and --concurrency go with --live")
     if not sources:
         raise InputError(f"give the current state with --from ({FORMATS}), or --live")
+    from ..formats.current import load_current
+
     return load_current(list(sources))
 
 

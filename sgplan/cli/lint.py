@@ -7,26 +7,33 @@ chooses which findings are listed one by one."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..evaluate.sources import read_source
-from ..lint import CHECKS, SEVERITIES, Finding, blocking, lint
-from ..lint.risks import load_risks
 from .app import EXIT_ERROR, OutputFormat, app, user_errors
 from .check import CurrentOption, FormatOption, StackOption
 from .options import Severity, parse_today
 from .problems import json_problems
 
-CheckName = StrEnum("CheckName", {name: name for name in CHECKS})  # type: ignore[misc]
+if TYPE_CHECKING:  # the lint is imported when it runs, not for --help
+    from ..lint import Finding
+
+# The names of sgplan.lint.CHECKS, in its order, so that `lint --help` need not import the
+# lint (tests/cli/test_lazy_commands.py holds them equal).
+CHECK_NAMES = (
+    "open-all", "open-admin-port", "open-database-port", "open-risky-port",
+    "open-public-service", "open-to-classic-network", "unreadable-rule", "cannot-judge",
+    "shadowed-rule", "redundant-rule", "limit-exceeded", "naming-convention",
+    "environment-mixing", "missing-description",
+)  # fmt: skip
+CheckName = StrEnum("CheckName", {name: name for name in CHECK_NAMES})  # type: ignore[misc]
 
 
-@app.command("lint", epilog="Checks: " + ", ".join(CHECKS) + ".")
+@app.command("lint", epilog="Checks: " + ", ".join(CHECK_NAMES) + ".")
 @user_errors
 def lint_command(
     stack: StackOption = None,
@@ -59,6 +66,10 @@ def lint_command(
 ) -> None:
     """Risk and hygiene checks on a stack or a current state (exit 1 on unwaived critical,
     or when part of the input could not be read: the rest is judged all the same)."""
+    from ..evaluate.sources import read_source
+    from ..lint import SEVERITIES, blocking, lint
+    from ..lint.risks import load_risks
+
     with json_problems(output is OutputFormat.json):
         extra = load_risks(risks) if risks is not None else []
         source, unreadable = read_source(stack, current)
@@ -69,6 +80,8 @@ def lint_command(
     failing = blocking(findings)
     # written at once (rich printing line by line was 40% of a 100,000-rule lint)
     if output is OutputFormat.json:
+        import json
+
         doc = {
             "findings": [f.as_dict() for f in shown],
             "min_severity": min_severity.value,
@@ -86,6 +99,8 @@ def lint_command(
 
 def _summary(every: list[Finding]) -> list[dict[str, object]]:
     """Per check that found something: counts by severity (unwaived) and waived."""
+    from ..lint import CHECKS
+
     rows: list[dict[str, object]] = []
     for name, check in CHECKS.items():
         mine = [f for f in every if f.check == name]
@@ -100,6 +115,8 @@ def _summary(every: list[Finding]) -> list[dict[str, object]]:
 
 
 def _lines(shown: list[Finding], every: list[Finding], min_severity: str) -> list[str]:
+    from ..lint import SEVERITIES
+
     lines: list[str] = []
     for f in shown:
         lines.append(f.text())

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from ..formats.current import FORMATS
+from ..formats import FORMATS
 from ..model.issues import InputError
 
 STACK_HELP = "stack name (stacks/NAME.py) or a stack file path"

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..beside import beside
-from ..formats.current import FORMATS, LoadedState, load_current
-from ..load import load_stack, project_root, resolve_stack_path
-from ..model.issues import InputError, Issue
-from ..model.stack import Stack, State
-from ..plan import Plan, PlanOptions, diff_states, plan_stack
-from ..plan.effects import attach_effects
-from ..plan.model import Finding
-from ..promotion import apply_gate, default_record
-from ..render import render_json, render_markdown, render_text
+from ..formats import FORMATS
+from ..model.issues import InputError
 from ..userfiles import check_out_file, write_text
 from .app import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, app, user_errors
 from .options import (
@@ -31,6 +23,12 @@ from .options import (
     ShareOpt,
     StackOpt,
 )
+
+if TYPE_CHECKING:  # the planner is imported when a plan is made, not for --help
+    from ..formats.current import LoadedState
+    from ..model.stack import Stack
+    from ..plan import Plan
+    from ..plan.model import Finding
 
 FormatOpt = Annotated[
     PlanFormat, typer.Option("--format", "-f", help="text, markdown (pull requests) or json")
@@ -75,6 +73,11 @@ def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState
     """The current state ``plan`` compares with: ``--current`` (``none`` for an empty
     estate), else ``state/STACK.json``, else an empty estate with a warning (a new
     environment, as the Pulumi program plans it)."""
+    from ..formats.current import LoadedState, load_current
+    from ..load import project_root
+    from ..model.issues import Issue
+    from ..model.stack import State
+
     if current and any(str(c) == NONE for c in current):
         if len(current) > 1:
             raise InputError("--current none means an empty estate; give it alone")
@@ -103,6 +106,8 @@ def current_for_stack(desired: Stack, current: list[Path] | None) -> LoadedState
 
 def default_snapshot(desired: Stack) -> Path:
     """``state/STACK.json`` of a stack; an error when missing."""
+    from ..load import project_root
+
     name = desired.name
     path = project_root() / "state" / f"{name}.json"
     if not path.is_file():
@@ -115,6 +120,8 @@ def default_snapshot(desired: Stack) -> Path:
 
 def emit(plan: Plan, fmt: PlanFormat, out: Path | None) -> None:
     """Print the plan, or write it to ``out`` (checked before planning with check_out_file)."""
+    from ..render import render_json, render_markdown, render_text
+
     if fmt is PlanFormat.json:
         text = render_json(plan)
     elif fmt is PlanFormat.markdown:
@@ -212,6 +219,12 @@ def plan(
     ] = None,
 ) -> None:
     """Plan a stack against its current state: rules to add, remove and re-describe."""
+    from ..beside import beside
+    from ..load import load_stack, resolve_stack_path
+    from ..plan import PlanOptions, plan_stack
+    from ..plan.effects import attach_effects
+    from ..promotion import apply_gate, default_record
+
     if out is not None:
         check_out_file(out)
     desired = load_stack(stack)
@@ -280,6 +293,10 @@ def diff(
     max_remove_share: ShareOpt = MAX_REMOVE_SHARE,
 ) -> None:
     """The console's "restore rules" preview between two groups or two exports."""
+    from ..formats.current import load_current
+    from ..plan import PlanOptions, diff_states
+    from ..plan.effects import attach_effects
+
     if out is not None:
         check_out_file(out)
     before = load_current([current])

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..formats import snapshot
-from ..load import load_stack, project_root
 from ..model.issues import InputError, StackInvalid
-from ..model.stack import State
 from ..userfiles import check_out_file
 from .app import EXIT_CHANGES, app, err, plural, user_errors
 from .options import ConcurrencyOpt, EndpointOpt, GroupType, OptionalStackOpt, RateOpt, VpcOpt
+
+if TYPE_CHECKING:
+    from ..model.stack import State
 
 
 @app.command()
@@ -67,7 +67,9 @@ def pull(
     role); nothing is written unless every call succeeded. With --stack, --vpc or no
     selector, the stack's (or VPC's) groups are read; --region reads every group.
     """
+    from ..formats import snapshot
     from ..live import Filters, LiveConfig, filters_for_stack, read_live  # the SDK: only here
+    from ..load import load_stack, project_root
     from .live_progress import live_progress
 
     if stack is not None:
@@ -133,6 +135,8 @@ def _refuse_loss(state: State, path: Path, region: str) -> None:
         )
     if not path.is_file():
         return
+    from ..formats import snapshot
+
     try:
         before = snapshot.read(path)
     except (InputError, StackInvalid):

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..load import load_stack, project_root
 from ..model.issues import InputError
 from .app import app, user_errors
 from .options import CURRENT_HELP, StackOpt, parse_today
@@ -40,6 +39,7 @@ def _version(s: Stack | State) -> Version:
 
 def _current(stack: Stack, current: list[Path] | None, live: bool) -> tuple[State, str]:
     from ..formats.current import load_current
+    from ..load import project_root
 
     if live and current:
         raise InputError("give either --live or --current, not both")
@@ -124,6 +124,7 @@ def report(
     ] = None,
 ) -> None:
     """Who can reach what: an access matrix, a group graph, rules and findings per group."""
+    from ..load import load_stack, project_root
     from ..plan import PlanOptions, plan_stack
     from ..plan.apply import apply_plan
     from ..plan.effects import attach_effects

@@ -7,9 +7,6 @@ import json
 
 import typer
 
-from ..formats.current import load_current
-from ..intents import run_intents
-from ..load import load_stack
 from .app import EXIT_ERROR, OutputFormat, app, err, out, plural, user_errors
 from .check import CurrentOption, FormatOption
 from .options import StackOpt
@@ -23,6 +20,10 @@ def test_command(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Check the stack's intents (on its desired groups, or on --current)."""
+    from ..formats.current import load_current
+    from ..intents import run_intents
+    from ..load import load_stack
+
     st = load_stack(stack)
     loaded = load_current(list(current)) if current else None
     state = loaded.state if loaded is not None else None

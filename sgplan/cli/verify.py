@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from ..load import load_stack, project_root
 from ..model.issues import InputError
 from .app import EXIT_ERROR, app, err, user_errors
 from .options import CURRENT_HELP, EndpointOpt, ModeChoice, PlanFormat, StackOpt, parse_today
@@ -114,6 +113,7 @@ def verify(
 ) -> None:
     """Prove a change landed: live equals the stack, its intents hold, no critical finding."""
     from ..formats.current import load_current
+    from ..load import load_stack
     from ..promotion import default_record
     from ..verify import render_json, render_markdown, render_text, verify_stack
 
@@ -146,6 +146,7 @@ def verify(
 
 def _record(desired: Stack, result: Verification, path: Path, commit: str | None) -> None:
     """One entry for the stack itself and one for each stack promoted from it."""
+    from ..load import load_stack, project_root
     from ..promotion import (
         Entry,
         change_digest,

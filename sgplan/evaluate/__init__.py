@@ -10,22 +10,49 @@ Entry points:
   allows and denies, and :func:`render_text`, :func:`render_markdown`, :func:`changes_json`
   to show them beside the rule changes;
 * :func:`load_current` - a current state from a snapshot or an API JSON body.
+
+Each name is imported from its module on first use: the lint (``sgplan validate``) needs the
+evaluator, not the flow changes, their renderers or the current-state readers.
 """
 
 from __future__ import annotations
 
-from ..model.stack import Stack, State
-from .access import Access, Flow, FlowSet, effective_access
-from .catalog import Context, Directory, GroupIndex
-from .diff import DirectionChange, GroupFlowChange, access_change, group_flow_changes
-from .evaluator import Evaluator
-from .packet import Packet, RuleRef, Verdict, parse_endpoint
-from .render import changes_json, render_markdown, render_text
-from .sources import load_current
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model.stack import Stack, State
+    from .access import Access, Flow, FlowSet, effective_access
+    from .catalog import Context, Directory, GroupIndex
+    from .diff import DirectionChange, GroupFlowChange, access_change, group_flow_changes
+    from .evaluator import Evaluator
+    from .packet import Packet, RuleRef, Verdict, parse_endpoint
+    from .render import changes_json, render_markdown, render_text
+    from .sources import load_current
+
+_HOMES = {
+    **dict.fromkeys(("Access", "Flow", "FlowSet", "effective_access"), "access"),
+    **dict.fromkeys(("Context", "Directory", "GroupIndex"), "catalog"),
+    **dict.fromkeys(
+        ("DirectionChange", "GroupFlowChange", "access_change", "group_flow_changes"), "diff"
+    ),
+    "Evaluator": "evaluator",
+    **dict.fromkeys(("Packet", "RuleRef", "Verdict", "parse_endpoint"), "packet"),
+    **dict.fromkeys(("changes_json", "render_markdown", "render_text"), "render"),
+    "load_current": "sources",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def stack_flow_changes(stack: Stack, current: State) -> list[GroupFlowChange]:
     """Per group of ``stack`` (desired) against ``current``: the flows newly allowed/denied."""
+    from .diff import group_flow_changes
+
     return group_flow_changes(
         stack.groups,
         current.groups,

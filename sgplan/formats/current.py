@@ -19,9 +19,7 @@ from ..model.group import PortRangeList, PrefixList, SecurityGroup
 from ..model.issues import InputError, Issue
 from ..model.stack import State
 from ..userfiles import read_text
-from . import api_files, console, pulumi_export, snapshot
-
-FORMATS = "an sgplan snapshot, ECS API JSON, a console export file or `pulumi stack export` output"
+from . import FORMATS, api_files, console, pulumi_export, snapshot
 
 
 @dataclass

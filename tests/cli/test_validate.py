@@ -62,6 +62,24 @@ def test_broken_stack_exits_1_with_every_problem_and_no_traceback(tmp_path):
     )
 
 
+def test_the_summary_is_aligned_plain_text():
+    lines = runner.invoke(app, ["validate", "--stack", "prod"]).output.splitlines()
+    assert lines[0] == "stack prod (cn-hangzhou)"
+    assert lines[1].split() == ["group", "type", "network", "ingress", "egress", "quota", "used"]
+    assert lines[2].split()[0] == "prod-shop-web-sg" and lines[2].endswith("/200")
+    # numbers right-aligned under their heading, every row as wide as the header
+    end = lines[1].index("ingress") + len("ingress")
+    assert all(line[end - 1].isdigit() and line[end] == " " for line in lines[2:-1])
+
+
+def test_an_error_message_is_printed_as_it_is():
+    # brackets and colons in a user's value are text, not markup (rich raised on "[/x]")
+    result = runner.invoke(app, ["validate", "--stack", "no[/x]such :thumbs_up: [b]"])
+    assert result.exit_code == 1
+    assert "error: no stack 'no[/x]such :thumbs_up: [b]'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_missing_stack_is_a_clear_error():
     result = runner.invoke(app, ["validate", "--stack", "no-such-stack"])
     assert result.exit_code == 1
