@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..evaluate.compile import Box, Compiled
-from ..evaluate.engine import Cells, DecisionMap, combine
+from ..evaluate.engine import Cell, Cells, DecisionMap, combine
 from ..evaluate.evaluator import Evaluator
 from ..evaluate.packet import RuleRef
 from ..evaluate.space import (
@@ -350,6 +350,8 @@ class _Deciding:
         if not sides:
             return
         view = dm.member_view(cells)
+        if len(sides) > 1:
+            self._with_other_groups(sides, view)
         for side in sides:
             gw, gr, gp = side
             for c in view:
@@ -360,6 +362,27 @@ class _Deciding:
                     self.note(gw, w if w >= 0 and (gr < 0 or w < gr) else gr, ())
                 else:  # the address side decides; next: the better of r, gw
                     self.note(w, gw if r < 0 or gw < r else r, ())
+
+    def _with_other_groups(self, sides: set[Cell], view: list[Cell]) -> None:
+        """A member of several groups: where one group's rule decides, a rule about another
+        of its groups may be what decides without it. Rule ``gw`` then matters when some
+        other group's winner ``ow`` is weaker, of the other policy, stronger than ``gw``'s
+        own runner-up, and some private address of the member leaves both to decide (its
+        cell weaker than ``ow``). Every other combination has the same runner-up as one of
+        the single-group cases :meth:`add` notes."""
+        accepts, matters = self.accepts, self.matters
+        others = sorted({w for w, _, _ in sides})
+        for gw, gr, _ in sides:
+            if gw in matters:
+                continue
+            for ow in others:
+                if ow <= gw or accepts[ow] == accepts[gw]:
+                    continue
+                if gr >= 0 and gr < ow:
+                    break  # gw's own runner-up comes first from here on
+                if any(c[0] < 0 or c[0] > ow or c[2] for c in view):
+                    matters.add(gw)
+                break  # a weaker ow of that policy would need a weaker address still
 
 
 def _boxes_by_rank(compiled: Compiled) -> dict[int, list[tuple[str, Box]]]:

@@ -8,6 +8,9 @@ from datetime import date
 
 import pytest
 
+from sgplan.evaluate.catalog import Context
+from sgplan.evaluate.packet import Packet
+from sgplan.evaluate.reference import judge
 from sgplan.evaluate.sources import load_current
 from sgplan.formats import console, snapshot
 from sgplan.formats.api import attribute_body
@@ -128,6 +131,23 @@ def test_shadowed_and_redundant_rules():
     (first, _) = lint(LintInput((grp,)), TODAY, ["shadowed-rule"])
     assert "decide every packet it matches: t rule 1" in first.message
     assert "t rule 2" not in first.message  # names what shadows it, never itself
+
+
+def test_a_rule_about_one_group_is_not_redundant_for_a_member_of_two():
+    # A peer may be a member of web and of db at once: for it, rule 1 accepts where rule 2
+    # would drop. Judged one group at a time, rule 1 looks like the default (egress accept).
+    grp = g(
+        "t",
+        r("all", None, "group:web", direction="egress"),
+        r("all", None, "group:db", "drop", 50, direction="egress"),
+    )
+    web, db = g("web"), g("db")
+    assert found(grp, web, db, checks=["redundant-rule", "shadowed-rule"]) == []
+    ctx = Context.of([grp, web, db])
+    packet = Packet("egress", "tcp", 1, None, ("web", "db"))
+    without = grp.model_copy(update={"rules": grp.rules[1:]})
+    assert judge([grp], packet, ctx).outcome == "accept"
+    assert judge([without], packet, ctx).outcome == "drop"
 
 
 def test_redundant_rule_says_who_would_decide_instead():
