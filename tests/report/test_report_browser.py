@@ -3,6 +3,7 @@ snapshot and the prod plan. Screenshots land in ``artifacts/report/`` (git-ignor
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def _cell_text(page, row: str, col: str) -> str:
     return page.eval(
         f"(document.querySelector(\"{CELL.format(row=row, col=col)}\") || {{}}).innerText || ''"
     )
+
+
+def _read_section(page, group: str) -> str:
+    """A group's section as a user reads it: opened (by its summary) if closed, scrolled
+    to, then read."""
+    sel = f"[data-group-section='{group}']"
+    page.eval(f'(() => {{ const d = document.querySelector("{sel}"); if (!d.open) '
+              f'd.querySelector("summary").click(); d.scrollIntoView(); }})()')  # fmt: skip
+    time.sleep(0.1)  # the toggle event that writes the section is asynchronous
+    return str(page.eval(f'document.querySelector("{sel}").innerText'))
 
 
 def test_snapshot_report_as_a_user_sees_it(browser: Browser, snapshot_report: Path) -> None:
@@ -145,10 +156,8 @@ def test_plan_report_marks_what_the_plan_changes(browser: Browser, plan_report: 
         "[data-target='group:prod-redis-cache-sg']\") || {}).getAttribute('data-change')"
     )
     assert edge == "+"
-    # rules to add and remove beside the group
-    section = page.eval(
-        "document.querySelector(\"[data-group-section='prod-mysql-db-sg']\").innerText"
-    )
+    # rules to add and remove beside the group, as read once its section is open
+    section = _read_section(page, "prod-mysql-db-sg")
     assert "- ingress accept tcp 3306 from 0.0.0.0/0 priority 1" in section
     # only what the plan changes
     page.eval(
