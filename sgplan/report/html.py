@@ -209,6 +209,13 @@ def _graph(doc: dict[str, Any]) -> str:
         "the internet. Edges from ranges or groups that only the internet's own rules open "
         "are folded into the internet's edge (the matrix lists them). Click or press Enter on "
         "a group to filter to it.</p>",
+        (
+            f'<p class="muted" id="graph-left-out">{g["left_out"]} edges between groups and '
+            "private or external ranges are not drawn (too many to read): the matrix lists "
+            "them.</p>"
+            if g.get("left_out")
+            else ""
+        ),
         f'<div class="graph-wrap"><svg class="graph" id="graph" role="img" '
         f'aria-label="group graph" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
         'xmlns="http://www.w3.org/2000/svg">',

@@ -74,7 +74,7 @@
       return !!(es && es.some(entryVisible));
     }
     if (state.query && !(r.label.toLowerCase().includes(state.query) || r.note.toLowerCase().includes(state.query))) {
-      return M.cols.some(function (ci) { return D.columns[ci].label.toLowerCase().includes(state.query) && (cellOf(i, ci) || []).some(entryVisible); });
+      return Q.cols.some(function (ci) { return (cellOf(i, ci) || []).some(entryVisible); });
     }
     return true;
   }
@@ -83,9 +83,34 @@
     if (state.group) return c.groups.indexOf(state.group) >= 0;
     if (state.query) {
       if (c.label.toLowerCase().includes(state.query)) return true;
-      return D.rows.some(function (r, ri) { return r.label.toLowerCase().includes(state.query) && (cellOf(ri, ci) || []).some(entryVisible); });
+      return Q.rows.some(function (ri) { return (cellOf(ri, ci) || []).some(entryVisible); });
     }
     return true;
+  }
+  // what the query names: row and column labels, and the words of rules and findings
+  const Q = { rows: [], cols: [], words: null };
+  let lowerWords = null;
+  function prepareQuery() {
+    const q = state.query;
+    Q.rows = []; Q.cols = []; Q.words = null;
+    if (!q) return;
+    D.rows.forEach(function (r, ri) { if (r.label.toLowerCase().includes(q)) Q.rows.push(ri); });
+    D.columns.forEach(function (c, ci) { if (c.label.toLowerCase().includes(q)) Q.cols.push(ci); });
+    if (q.indexOf(" ") < 0) {  // one word: find the words that contain it, once
+      if (!lowerWords) lowerWords = W.map(function (w) { return w.toLowerCase(); });
+      Q.words = new Uint8Array(W.length);
+      for (let i = 0; i < W.length; i++) if (lowerWords[i].includes(q)) Q.words[i] = 1;
+    }
+  }
+  // whether the words of list (from index from on) hold the query
+  function hasQuery(list, from, extra) {
+    if (Q.words) {
+      for (let i = from; i < list.length; i++) if (Q.words[list[i]]) return true;
+      for (let j = 0; j < extra.length; j++) if (extra[j] >= 0 && Q.words[extra[j]]) return true;
+      return false;
+    }
+    const text = (words(list, from) + " " + extra.map(word).join(" ")).toLowerCase();
+    return text.includes(state.query);
   }
   function drawMatrix() {
     M.cols = []; for (let ci = 0; ci < NC; ci++) if (colMatches(ci)) M.cols.push(ci);
@@ -379,22 +404,21 @@
   groupsSection.addEventListener("toggle", function (ev) {
     if (ev.target.open) renderGroup(ev.target);
   }, true);
-  const haystacks = [];
-  function groupText(k) {
-    if (haystacks[k] === undefined) {
-      const g = D.groups[k];
-      const parts = [g.t, g.i, g.d];
-      g.r.forEach(function (n) { const r = D.rules[n]; parts.push(words(r, 4), word(r[2]), word(r[3])); });
-      g.f.forEach(function (i) { parts.push(words(D.findings[i], 5)); });
-      haystacks[k] = parts.join("\n").toLowerCase();
+  function groupMatches(k) {
+    const g = D.groups[k], q = state.query;
+    if ((g.t + " " + g.i + " " + g.d).toLowerCase().includes(q)) return true;
+    for (let j = 0; j < g.r.length; j++) {
+      const r = D.rules[g.r[j]];
+      if (hasQuery(r, 4, [r[2], r[3]])) return true;
     }
-    return haystacks[k];
+    for (let j = 0; j < g.f.length; j++) if (hasQuery(D.findings[g.f[j]], 5, [])) return true;
+    return false;
   }
   function sectionFilter() {
     document.querySelectorAll("[data-group-section]").forEach(function (s) {
       const name = s.getAttribute("data-group-section");
       let show = !state.group || name === state.group;
-      if (show && state.query) show = groupText(groupOf.get(name)).includes(state.query);
+      if (show && state.query) show = groupMatches(groupOf.get(name));
       s.classList.toggle("hidden", !show);
     });
   }
@@ -407,8 +431,8 @@
     const f = D.findings[i];
     if (state.group && D.names[f[2]] !== state.group) return false;
     if (state.query) {
-      const text = (D.names[f[2]] + " " + D.checks[f[0]] + " " + words(f, 5)).toLowerCase();
-      if (!text.includes(state.query)) return false;
+      const head = (D.names[f[2]] + " " + D.checks[f[0]]).toLowerCase();
+      if (!head.includes(state.query) && !hasQuery(f, 5, [])) return false;
     }
     return true;
   }
@@ -444,6 +468,7 @@
   fmore.addEventListener("click", function () { moreFindings(PAGE); });
 
   function applyFilters() {
+    prepareQuery();
     drawMatrix();
     graphFilter();
     sectionFilter();
