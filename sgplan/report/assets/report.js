@@ -63,7 +63,7 @@
   // -- matrix: a window of rows and columns, grown as it is scrolled ------------------------
   const table = $("#matrix");
   const wrap = table.parentElement;
-  const FIRST_ROWS = 40, FIRST_COLS = 30, STEP_ROWS = 40, STEP_COLS = 20;
+  const FIRST_ROWS = 16, FIRST_COLS = 12, STEP_ROWS = 16, STEP_COLS = 8;
   const M = { rows: [], cols: [], nrows: 0, ncols: 0, head: null, body: null };
   function rowMatches(i) {
     const r = D.rows[i];
