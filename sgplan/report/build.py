@@ -165,24 +165,23 @@ def _cells(matrix: Matrix) -> dict[str, Any]:
     table: list[Any] = []
     numbers: dict[tuple[int, ...], int] = {}
     risk_index = {r: i for i, r in enumerate(RISKS)}
-
-    def number(ns: Sequence[int]) -> int:
-        key = tuple(ns)
-        found = numbers.get(key)
-        if found is None:
-            found = numbers[key] = len(numbers)
-        return found
-
+    ports: dict[tuple[str, int, int], str] = {}
     out = []
     for (ri, ci), entries in sorted(matrix.cells.items()):
-        listed = tuple(
-            (e.protocol, e.ports, int(e.whole), risk_index[e.risk],
-             number(e.deciders), number(e.shadowed), number(e.egress), e.change)
-            for e in entries
-        )  # fmt: skip
-        n = lists.get(listed)
+        listed = []
+        for e in entries:  # the hot loop of large reports: lookups inlined
+            where = (e.protocol, e.lo, e.hi)
+            text = ports.get(where)
+            if text is None:
+                text = ports[where] = e.ports
+            d = numbers.setdefault(e.deciders, len(numbers))
+            s = numbers.setdefault(e.shadowed, len(numbers))
+            g = numbers.setdefault(e.egress, len(numbers))
+            listed.append((e.protocol, text, int(e.whole), risk_index[e.risk], d, s, g, e.change))
+        key = tuple(listed)
+        n = lists.get(key)
         if n is None:
-            n = lists[listed] = len(table)
+            n = lists[key] = len(table)
             table.append([list(e) for e in listed])
         out.append([ri, ci, n])
     return {"cells": out, "entries": table, "numbers": [list(k) for k in numbers]}

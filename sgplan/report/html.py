@@ -2,9 +2,11 @@
 the data as JSON in the page; nothing is fetched when it is viewed (a Content-Security-Policy
 of ``default-src 'none'`` makes sure of it).
 
-The static parts (overview, graph, groups, findings) are written here, so the page reads
-and prints without JavaScript; the matrix and the filters are built by the page's script
-from the embedded data.
+The overview, the graph and one summary line per group are written here. The rest is drawn
+by the page's script from the embedded data (:mod:`.pagedata`) as the reader reaches it:
+the matrix a window of rows and columns at a time, growing as it is scrolled; a group's
+rules when its section is opened; the findings a page at a time. Before printing, the
+script draws everything (the whole matrix, every group, every finding).
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from .pagedata import page_data
 from .risk import RISKS
+
+OPEN_RULES = 500
+"""Up to this many rules in all, every group's section starts open (writing 4,000 rule rows
+takes Chromium about a second)."""
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -36,7 +43,7 @@ def _e(value: object) -> str:
 
 
 def render_html(doc: dict[str, Any]) -> str:
-    data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    data = json.dumps(page_data(doc), separators=(",", ":"), ensure_ascii=False)
     data = data.replace("</", "<\\/").replace("<!--", "<\\!--")
     parts = [
         "<!doctype html>",
@@ -85,6 +92,8 @@ def _header(doc: dict[str, Any]) -> str:
         '<label>Group <select id="group-filter" aria-label="show one group">'
         '<option value="">all groups</option></select></label>'
         f"{boxes}{changed}"
+        '<button type="button" id="print-all" title="draw every row, group and finding, '
+        'then print">Print everything</button>'
         '<span id="filter-status" class="muted" aria-live="polite"></span></div>'
         '<nav class="toc" aria-label="sections"><a href="#overview">Overview</a>'
         '<a href="#matrix-section">Access matrix</a><a href="#graph-section">Graph</a>'
@@ -181,10 +190,12 @@ def _matrix(doc: dict[str, Any]) -> str:
         "<p>Rows send, columns receive. Each cell lists what the receiver's rules let through "
         "from the sender (between groups, the sender's egress must let it out too). A dashed "
         "chip marked (part) gets through for part of the sender only. Open a cell (click, or "
-        "Enter; arrow keys move) to see the rules that decide and the ones they override.</p>"
+        "Enter; arrow keys move) to see the rules that decide and the ones they override. "
+        "Large matrices are drawn as they are scrolled.</p>"
         f'<div class="legend">{legend}</div>'
         '<div class="matrix-wrap" tabindex="-1"><table class="matrix" id="matrix" '
-        'aria-label="access matrix"></table></div></section>'
+        'aria-label="access matrix"></table></div>'
+        '<p id="matrix-more" class="muted noprint" aria-live="polite"></p></section>'
     )
 
 
@@ -199,6 +210,13 @@ def _graph(doc: dict[str, Any]) -> str:
         "the internet. Edges from ranges or groups that only the internet's own rules open "
         "are folded into the internet's edge (the matrix lists them). Click or press Enter on "
         "a group to filter to it.</p>",
+        (
+            f'<p class="muted" id="graph-left-out">{g["left_out"]} edges between groups and '
+            "private or external ranges are not drawn (too many to read): the matrix lists "
+            "them.</p>"
+            if g.get("left_out")
+            else ""
+        ),
         f'<div class="graph-wrap"><svg class="graph" id="graph" role="img" '
         f'aria-label="group graph" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
         'xmlns="http://www.w3.org/2000/svg">',
@@ -245,9 +263,16 @@ def _graph(doc: dict[str, Any]) -> str:
 
 
 def _groups(doc: dict[str, Any]) -> str:
-    rules = doc["rules"]
+    """One closed section per group (its summary only); the page writes a section's rules
+    when it is opened, and all of them before printing. Small estates start open."""
     findings = doc["findings"]
-    out = ['<section id="groups"><h2>Groups</h2>']
+    start_open = sum(len(g["rules"]) for g in doc["groups"]) <= OPEN_RULES
+    out = [
+        '<section id="groups"><h2>Groups</h2>',
+        '<p class="muted">Each group\'s rules in evaluation order, with the decision each one '
+        "makes and its findings. Open a group to read it; printing opens them all.</p>",
+        "<noscript><p>The rules of each group are written by the page's script.</p></noscript>",
+    ]
     for g in doc["groups"]:
         token = g["token"]
         worst = [findings[i]["severity"] for i in g["findings"]] + [
@@ -258,108 +283,28 @@ def _groups(doc: dict[str, Any]) -> str:
             n = worst.count(sev)
             if n:
                 badge += f' <span class="sev-{sev}">{n} {sev}</span>'
+        if g.get("change"):
+            badge += f' <span class="chip risk-internal">plan: {_e(g["change"]["action"])}</span>'
         status = " (removed by the plan)" if g["removed"] else ""
         ident = f" ({g['id']})" if g["id"] and g["id"] != token else ""
+        opened = " open" if start_open else ""
         out.append(
-            f'<details class="group" id="group-{_e(token)}" data-group-section="{_e(token)}" '
-            f"open><summary>{_e(token)}{_e(ident)}{_e(status)}{badge}</summary>"
+            f'<details class="group" id="group-{_e(token)}" data-group-section="{_e(token)}"'
+            f"{opened}><summary>{_e(token)}{_e(ident)}{_e(status)}{badge}</summary>"
+            '<div class="body"></div></details>'
         )
-        facts = f"{g['type']} group, {g['network']} network, inner access {g['inner_access']}"
-        if g["managed"]:
-            facts += ", managed by a cloud service (read-only)"
-        out.append(f'<p class="muted">{_e(g["description"])} &middot; {_e(facts)}</p>')
-        for i in g["findings"]:
-            out.append(_finding_line(findings[i], doc["checks"][findings[i]["check"]]))
-        change = g.get("change")
-        if change:
-            out.append(_change(change))
-        for direction in ("ingress", "egress"):
-            mine = [r for r in g["rules"] if r[0] == direction]
-            out.append(f"<h3>{direction.capitalize()} rules in evaluation order</h3>")
-            if not mine:
-                default = (
-                    "no rules: denied except intra-group access"
-                    if direction == "ingress"
-                    else "no rules: the default decides"
-                )
-                out.append(f'<p class="muted">{default}</p>')
-            else:
-                out.append(
-                    '<table class="list"><thead><tr><th>order</th><th>#</th><th>rule</th>'
-                    "<th>decision</th><th>findings</th></tr></thead><tbody>"
-                )
-                for _, order, pos, n, decision, hits in mine:
-                    _, _, text, desc, rid = rules[n]
-                    desc_html = f' <span class="muted">"{_e(desc)}"</span>' if desc else ""
-                    rid_html = f' <span class="muted">{_e(rid)}</span>' if rid else ""
-                    what = {
-                        "decides": "decides what it matches",
-                        "shadowed": "never decides: stronger rules decide all it matches",
-                        "redundant": "changes nothing: without it the same verdicts",
-                    }[decision]
-                    notes = "".join(_finding_line(findings[i], short=True) for i in hits)
-                    out.append(
-                        f'<tr><td>{order}</td><td>{pos}</td><td class="rule">{_e(text)}{desc_html}'
-                        f'{rid_html}</td><td class="dec-{decision}">{_e(what)}</td>'
-                        f"<td>{notes}</td></tr>"
-                    )
-                out.append("</tbody></table>")
-            if g["access"]:
-                word = "lets in" if direction == "ingress" else "lets out"
-                lines = g["access"].get(direction, [])
-                out.append(f"<p><strong>Effectively {word}:</strong></p><ul class='rules'>")
-                out += [f'<li class="rule">{_e(x)}</li>' for x in lines] or ["<li>nothing</li>"]
-                out.append("</ul>")
-        out.append("</details>")
     out.append("</section>")
     return "".join(out)
 
 
-def _change(change: dict[str, Any]) -> str:
-    out = [f"<h3>Plan: {_e(change['action'])}</h3>"]
-    if change["headline"]:
-        out.append(f"<p>{_e(change['headline'])}</p>")
-    items = (
-        [("add", "+ " + r) for r in change["add"]]
-        + [("del", "- " + r) for r in change["remove"]]
-        + [("", "~ " + r) for r in change["describe"]]
-    )
-    if items:
-        out.append("<ul class='rules'>")
-        out += [f'<li class="rule {c}">{_e(t)}</li>' for c, t in items]
-        out.append("</ul>")
-    if change["flows"]:
-        out.append("<p><strong>Flows:</strong></p><ul class='rules'>")
-        for line in change["flows"]:
-            cls = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
-            out.append(f'<li class="rule {cls}">{_e(line)}</li>')
-        out.append("</ul>")
-    return "".join(out)
-
-
-def _finding_line(f: dict[str, Any], fix: str = "", short: bool = False) -> str:
-    waived = " (waived)" if f["waived"] else ""
-    text = f"{f['severity']} {f['check']}{waived}: {f['message']}"
-    if not short and fix:
-        text += f" Fix: {fix}"
-    return f'<div class="sev-{f["severity"]}">{_e(text)}</div>'
-
-
 def _findings(doc: dict[str, Any]) -> str:
-    out = [
-        '<section id="findings"><h2>Findings</h2>',
+    n = len(doc["findings"])
+    return (
+        '<section id="findings"><h2>Findings</h2>'
+        f'<p class="muted" id="findings-count">{n} finding(s).</p>'
         '<table class="list"><thead><tr><th>severity</th><th>check</th><th>group</th>'
-        "<th>rule</th><th>finding</th><th>fix</th></tr></thead><tbody>",
-    ]
-    for f in doc["findings"]:
-        waived = " (waived)" if f["waived"] else ""
-        out.append(
-            f'<tr data-finding-group="{_e(f["group"])}"><td class="sev-{f["severity"]}">'
-            f"{f['severity']}{waived}</td><td>{_e(f['check'])}</td><td>{_e(f['group'])}</td>"
-            f"<td>{f['rule'] or ''}</td><td>{_e(f['message'])}</td>"
-            f'<td class="muted">{_e(doc["checks"][f["check"]])}</td></tr>'
-        )
-    if not doc["findings"]:
-        out.append('<tr><td colspan="6">No findings.</td></tr>')
-    out.append("</tbody></table></section>")
-    return "".join(out)
+        "<th>rule</th><th>finding</th><th>fix</th></tr></thead>"
+        '<tbody id="findings-body"></tbody></table>'
+        '<button type="button" id="findings-more" class="hidden noprint">show more</button>'
+        "</section>"
+    )
