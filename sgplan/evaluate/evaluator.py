@@ -63,6 +63,8 @@ class Evaluator:
         points = self.points(packet)
         if packet.address is None:
             cases = dm.member(packet.protocol, port, tuple(points))
+        elif len(points) == 1:  # an address alone: one lookup
+            cases = [dm.lookup(packet.protocol, port, points[0])]
         else:
             cell: Cell = (-1, -1, ())
             for point in points:
@@ -75,6 +77,16 @@ def verdict(compiled: Compiled, packet: Packet, cases: list[Cell]) -> Verdict:
     """A verdict from the cells a packet can be in: one, or one per case of a member's
     unknown address. Definite when every case gives the same definite outcome."""
     deciders = compiled.deciders
+    if len(cases) == 1:  # an address, or a member whose address cannot change the verdict
+        winner, runner, pend = cases[0]
+        return Verdict(
+            packet,
+            compiled.judge(winner, pend),
+            deciders[winner] if winner >= 0 else None,
+            compiled.default_reason,
+            deciders[runner] if runner >= 0 else None,
+            tuple(deciders[u] for u in sorted(set(pend))) if pend else (),
+        )
 
     def decider(rank: int) -> Decider | None:
         return deciders[rank] if rank >= 0 else None
