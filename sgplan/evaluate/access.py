@@ -11,7 +11,7 @@ allow, then the ports that allow more.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -195,11 +195,19 @@ def _classify(dm: DecisionMap, cells: Cells) -> tuple[IntervalSet, IntervalSet]:
     compiled = dm.compiled
     flags: list[bool] = []
     maybe: list[tuple[int, int]] = []
+    members: _Members | None = None
+    summarized = False  # the member summary is built at the first group cell
     for j, w in enumerate(cells.winners):
         pend = cells.pending[j]
         if cells.starts[j] >= GROUP_LO:
-            found = {compiled.judge(*_wp(combine(cells.cell(j), c))) for c in dm.member_view(cells)}
-            outcome = found.pop() if len(found) == 1 else "unknown"
+            if not summarized:
+                members, summarized = _members(dm, cells), True
+            if members is not None and not pend:
+                outcome = members.outcome(w)
+            else:
+                view = dm.member_view(cells)
+                found = {compiled.judge(*_wp(combine(cells.cell(j), c))) for c in view}
+                outcome = found.pop() if len(found) == 1 else "unknown"
         elif pend:
             outcome = compiled.judge(w, pend)
         else:
@@ -209,6 +217,45 @@ def _classify(dm: DecisionMap, cells: Cells) -> tuple[IntervalSet, IntervalSet]:
         if outcome == "unknown":
             maybe.append((cells.starts[j], cells.end(j)))
     return _runs(cells, flags), normalize(maybe)
+
+
+class _Members:
+    """What a member's private address can meet in one segment, when no prefix list is
+    pending there: the ranks deciding its address cells, strongest first, and how many of
+    the first ``i`` accept. A group cell won by ``w`` then gives, for each address cell, the
+    stronger of ``w`` and that cell's winner (the combined cell's winner), without combining
+    them one by one."""
+
+    def __init__(self, accepts: list[bool], ranks: list[int], unmatched: bool):
+        self.accepts = accepts
+        self.ranks = ranks
+        self.unmatched = unmatched  # some address cell has no rule: ``w`` decides there
+        self.accepting = [0]
+        for r in ranks:
+            self.accepting.append(self.accepting[-1] + accepts[r])
+
+    def outcome(self, w: int) -> str:
+        stronger = len(self.ranks) if w < 0 else bisect_left(self.ranks, w)
+        yes = self.accepting[stronger]
+        outcomes = set()
+        if yes:
+            outcomes.add(True)
+        if yes < stronger:
+            outcomes.add(False)
+        if stronger < len(self.ranks) or self.unmatched:
+            outcomes.add(self.accepts[w])  # accepts[-1]: the default
+        if len(outcomes) > 1:
+            return "unknown"
+        return "accept" if outcomes.pop() else "drop"
+
+
+def _members(dm: DecisionMap, cells: Cells) -> _Members | None:
+    """The summary of a segment's member view, or None when some cell has pending ranks."""
+    view = dm.member_view(cells)
+    if any(c[2] for c in view):
+        return None
+    ranks = sorted({c[0] for c in view if c[0] >= 0})
+    return _Members(dm.compiled.accepts, ranks, any(c[0] < 0 for c in view))
 
 
 def _wp(cell: Cell) -> tuple[int, tuple[int, ...]]:
