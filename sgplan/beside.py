@@ -13,13 +13,14 @@ only its result, pickled, and exits without running any clean-up of the parent's
 
 Small work is not worth a fork (a few milliseconds for a large heap); it runs here, in
 order, when the result is asked for. So does everything when ``SGPLAN_SERIAL`` is set, on a
-single core, or where ``os.fork`` is missing.
+single core, where ``os.fork`` is missing, or while another thread runs (after a live read).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,7 +28,14 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not os.environ.get("SGPLAN_SERIAL")
+    """A second core, ``os.fork``, no ``SGPLAN_SERIAL``, and no other thread alive (a child
+    forked beside a running thread could wait forever on a lock that thread held)."""
+    return (
+        hasattr(os, "fork")
+        and (os.cpu_count() or 1) > 1
+        and not os.environ.get("SGPLAN_SERIAL")
+        and threading.active_count() == 1
+    )
 
 
 def beside(fn: Callable[..., T], *args: Any, worth_it: bool = True) -> Callable[[], T]:

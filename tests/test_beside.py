@@ -66,3 +66,16 @@ def test_a_child_that_cannot_report_is_answered_here():
     _PARENT = os.getpid()
     assert beside(_fails_oddly)() == 7
     assert _calls[-1] == os.getpid()
+
+
+def test_serial_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert beside(_whoami, "x")()[1] == os.getpid()
+    finally:
+        stop.set()
+        worker.join()
