@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -38,11 +40,28 @@ def _fails_oddly() -> int:
 _PARENT = os.getpid()
 
 
-def test_the_work_runs_in_a_child_and_its_result_comes_back():
-    done = beside(_whoami, "order")
-    tag, pid = done()
-    assert tag == "order"
-    assert pid != os.getpid()
+_IN_A_FRESH_PROCESS = """
+import os
+from sgplan.beside import beside
+from sgplan.model.issues import InputError
+
+def fails():
+    raise InputError("prefix list pl-x is used by web")
+
+print(beside(os.getpid)() != os.getpid())
+try:
+    beside(fails)()
+except InputError as exc:
+    print(exc)
+"""
+
+
+def test_the_work_runs_in_a_child_and_its_result_or_error_comes_back():
+    # a fresh interpreter: this one may have threads left by other tests (then no fork)
+    out = subprocess.run(
+        [sys.executable, "-c", _IN_A_FRESH_PROCESS], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines() == ["True", "prefix list pl-x is used by web"]
 
 
 def test_small_work_runs_here_when_asked():
