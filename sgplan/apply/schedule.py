@@ -32,10 +32,11 @@ nothing is called.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..evaluate.access import FlowSet
 from ..model import limits as L
 from ..model.group import Member, PrefixList
 from ..model.rule import Rule
@@ -313,25 +314,46 @@ class _Planner:
         either = g.desired or g.live
         return 0 if either is not None and either.type == "enterprise" else self.limits.group_peers
 
-    def _room_at_once(
+    def _make_room(
         self, guard: Guard, now: list[Rule], removable: list[Rule], want: int, need_peers: int
-    ) -> list[Rule]:
-        """The rules the loop below would pick if no removal cut a kept flow, when removing
-        them all together cuts none (one check instead of one per rule: removing accept
-        rules never lets more through, so each smaller step would hold too); else []."""
+    ) -> tuple[list[Rule], int, int, tuple[Rule, tuple[str, FlowSet]] | None]:
+        """Rules the plan removes anyway, to remove now for ``want`` quota and ``need_peers``
+        group-peer room: drops freely, accepts only when no kept flow lapses. Returns them,
+        the room they free and the first lapse met. Tried first without a check per rule,
+        then checked once all together (removing accepts never lets more through, so each
+        smaller step holds too); only if that fails is each accept checked on its own."""
+        picked, freed, freed_peers, _ = self._pick(removable, want, need_peers, None)
+        if not any(r.policy == "accept" for r in picked):
+            return picked, freed, freed_peers, None
+        if guard.lapsed_removing(now, picked) is None:
+            return picked, freed, freed_peers, None
+        return self._pick(
+            removable, want, need_peers, lambda taken, r: guard.lapsed_removing(now, [*taken, r])
+        )
+
+    def _pick(
+        self,
+        removable: list[Rule],
+        want: int,
+        need_peers: int,
+        lapses: Callable[[list[Rule], Rule], tuple[str, FlowSet] | None] | None,
+    ) -> tuple[list[Rule], int, int, tuple[Rule, tuple[str, FlowSet]] | None]:
         picked: list[Rule] = []
         freed = freed_peers = 0
+        lapse = None
         for r in removable:
             if freed >= want and freed_peers >= need_peers:
                 break
             if need_peers > freed_peers and freed >= want and not r.peer.is_group:
                 continue
+            if lapses is not None and r.policy == "accept":
+                found = lapses(picked, r)
+                if found is not None:
+                    lapse = lapse or (r, found)
+                    continue
             picked.append(r)
             freed, freed_peers = freed + self.cost(r), freed_peers + int(r.peer.is_group)
-        accepts = [r for r in picked if r.policy == "accept"]
-        if accepts and guard.lapsed_removing(now, picked) is not None:
-            return []
-        return picked
+        return picked, freed, freed_peers, lapse
 
     def _interleave(self, i: int, g: GroupPlan) -> None:
         assert g.live is not None
@@ -374,22 +396,9 @@ class _Planner:
             need = self.cost(pending[0]) - room
             want = max(need, self.cost.total(nxt) - room)
             need_peers = int(pending[0].peer.is_group) - peer_room
-            picked = self._room_at_once(guard, now, removable, want, need_peers)
-            freed = self.cost.total(picked)
-            freed_peers = sum(int(r.peer.is_group) for r in picked)
-            lapse = None
-            for r in removable if not picked else ():
-                if freed >= want and freed_peers >= need_peers:
-                    break
-                if need_peers > freed_peers and freed >= want and not r.peer.is_group:
-                    continue
-                if r.policy == "accept":
-                    found = guard.lapsed_removing(now, [*picked, r])
-                    if found is not None:
-                        lapse = lapse or (r, found)
-                        continue
-                picked.append(r)
-                freed, freed_peers = freed + self.cost(r), freed_peers + int(r.peer.is_group)
+            picked, freed, freed_peers, lapse = self._make_room(
+                guard, now, removable, want, need_peers
+            )
             if freed < need or freed_peers < need_peers:
                 why = ""
                 if lapse is not None:
